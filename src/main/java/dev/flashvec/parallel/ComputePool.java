@@ -5,6 +5,8 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A fixed number of worker threads that run indexed tasks to completion; the caller decides its size.
@@ -56,13 +58,23 @@ public final class ComputePool implements AutoCloseable {
      * The first exception thrown by a task is rethrown here.
      */
     public void parallelFor(int count, IntConsumer task) {
+        parallelFor(count, () -> null, (ignored, i) -> task.accept(i));
+    }
+
+    /**
+     * Like {@link #parallelFor(int, IntConsumer)}, but each participating worker first creates one scratch
+     * object with {@code scratch} and passes it to every task it runs, so per-task buffers are allocated
+     * once per worker rather than once per task.
+     */
+    public <S> void parallelFor(int count, Supplier<S> scratch, ObjIntConsumer<S> task) {
         if (count <= 0) {
             return;
         }
         int workers = Math.min(threads, count);
         if (workers == 1 || pool == null) {
+            S s = scratch.get();
             for (int i = 0; i < count; i++) {
-                task.accept(i);
+                task.accept(s, i);
             }
             return;
         }
@@ -72,8 +84,13 @@ public final class ComputePool implements AutoCloseable {
             actions[w] = new RecursiveAction() {
                 @Override
                 protected void compute() {
-                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                        task.accept(i);
+                    int i = next.getAndIncrement();
+                    if (i >= count) {
+                        return;
+                    }
+                    S s = scratch.get();
+                    for (; i < count; i = next.getAndIncrement()) {
+                        task.accept(s, i);
                     }
                 }
             };
