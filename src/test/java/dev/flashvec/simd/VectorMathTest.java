@@ -19,7 +19,7 @@ class VectorMathTest {
         return Simd.vectorAvailable();
     }
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = vectorsAvailable() ? VectorProbe.floatSpecies() : null;
 
     /** Largest error in ulps of the float result over {@code n} evenly spaced points in [lo, hi]. */
     static double maxUlps(UnaryOperator<FloatVector> f, DoubleUnaryOperator exact, float lo, float hi, int n) {
