@@ -1,0 +1,173 @@
+package dev.flashvec.gemm;
+
+import dev.flashvec.parallel.ComputePool;
+
+/**
+ * The GotoBLAS/BLIS loop nest around a {@link GemmKernel}: cache blocking, packing, edge tiles and the
+ * split of C among workers. Written once for every kernel; it trusts its arguments (the facade checked them).
+ *
+ * <p>Loop nest of one worker over its rectangle of C, outermost first:
+ * <pre>
+ *   jc: nc columns    pack B[pc.., jc..] (kc × nc) into nr-wide slivers          (lives in L3)
+ *    pc: kc depth      (k order is fixed by kc alone, so results never depend on threads)
+ *     ic: mc rows      pack alpha·A[ic.., pc..] (mc × kc) into mr-high slivers   (lives in L2)
+ *      jr: nr columns  one B sliver (kc × nr)                                  (lives in L1)
+ *       ir: mr rows    micro-kernel: C tile = beta'·C tile + A sliver · B sliver
+ * </pre>
+ * beta' is the caller's beta for the first k block and 1 afterwards, so beta is applied exactly once, and
+ * C is never read when beta is 0. alpha is folded into the packed A.
+ *
+ * <p>Threading: C is cut into one rectangle of whole register tiles per worker (a grid chosen to balance the
+ * rectangles and to minimise repeated packing); each worker allocates its own packing buffers once per call
+ * and writes only its own rectangle. Every C element is computed by exactly the same operations whatever the
+ * grid, which is why the results are bit-identical for any thread count.
+ */
+final class BlockedGemm {
+    /** Below this many multiply-adds per worker, forking costs more than it saves. */
+    static final long DEFAULT_MIN_WORK_PER_WORKER = 1L << 20;
+
+    private final GemmKernel kernel;
+    private final BlockSizes blocks;
+    private final long minWorkPerWorker;
+
+    BlockedGemm(GemmKernel kernel, BlockSizes blocks, long minWorkPerWorker) {
+        this.kernel = kernel;
+        this.blocks = blocks.alignedTo(kernel.mr(), kernel.nr());
+        this.minWorkPerWorker = Math.max(1, minWorkPerWorker);
+    }
+
+    GemmKernel kernel() {
+        return kernel;
+    }
+
+    BlockSizes blocks() {
+        return blocks;
+    }
+
+    /** {@code C = alpha·op(A)·op(B) + beta·C} on validated arguments; see {@link Gemm#multiply}. */
+    void multiply(ComputePool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        if (alpha == 0f) {
+            // BLAS convention: A and B are not read (so their NaN or inf cannot reach C).
+            scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int mr = kernel.mr(), nr = kernel.nr();
+        int mTiles = (m + mr - 1) / mr, nTiles = (n + nr - 1) / nr;
+        long work = (long) m * n * k;
+        int wanted = (int) Math.max(1, Math.min(pool.threads(), work / minWorkPerWorker));
+        int[] grid = grid(mTiles, nTiles, mr, nr, wanted);
+        int pm = grid[0], pn = grid[1];
+        // op(A)(i, p) = a[aOff + i·su + p·sp] and op(B)(p, j) = b[bOff + j·su + p·sp].
+        Operand opA = transA ? new Operand(a, aOff, 1, lda) : new Operand(a, aOff, lda, 1);
+        Operand opB = transB ? new Operand(b, bOff, ldb, 1) : new Operand(b, bOff, 1, ldb);
+        pool.parallelFor(pm * pn, w -> {
+            int wm = w / pn, wn = w % pn;
+            int i0 = (int) ((long) wm * mTiles / pm) * mr;
+            int i1 = Math.min(m, (int) ((long) (wm + 1) * mTiles / pm) * mr);
+            int j0 = (int) ((long) wn * nTiles / pn) * nr;
+            int j1 = Math.min(n, (int) ((long) (wn + 1) * nTiles / pn) * nr);
+            rectangle(i0, i1, j0, j1, k, opA, opB, alpha, beta, c, cOff, ldc);
+        });
+    }
+
+    /** Where element (u, p) of an operand lives: {@code x[off + u·su + p·sp]}, u along M or N, p along K. */
+    private record Operand(float[] x, int off, int su, int sp) {}
+
+    /** One worker's share: rows [i0, i1) and columns [j0, j1) of C, the full k range. */
+    private void rectangle(int i0, int i1, int j0, int j1, int k, Operand opA, Operand opB, float alpha, float beta,
+                           float[] c, int cOff, int ldc) {
+        int mr = kernel.mr(), nr = kernel.nr();
+        int kcMax = Math.min(blocks.kc(), k);
+        int mcMax = Math.min(blocks.mc(), BlockSizes.roundUp(i1 - i0, mr));
+        int ncMax = Math.min(blocks.nc(), BlockSizes.roundUp(j1 - j0, nr));
+        // Per worker per call: the hot loops below allocate nothing.
+        float[] packedA = new float[mcMax * kcMax];
+        float[] packedB = new float[kcMax * ncMax];
+        float[] edge = new float[mr * nr];
+        for (int jc = j0; jc < j1; jc += blocks.nc()) {
+            int nc = Math.min(blocks.nc(), j1 - jc);
+            for (int pc = 0; pc < k; pc += blocks.kc()) {
+                int kc = Math.min(blocks.kc(), k - pc);
+                float betaNow = pc == 0 ? beta : 1f;
+                Packing.pack(opB.x, opB.off + jc * opB.su + pc * opB.sp, opB.su, opB.sp, nc, kc, nr, 1f, packedB);
+                for (int ic = i0; ic < i1; ic += blocks.mc()) {
+                    int mc = Math.min(blocks.mc(), i1 - ic);
+                    Packing.pack(opA.x, opA.off + ic * opA.su + pc * opA.sp, opA.su, opA.sp, mc, kc, mr, alpha, packedA);
+                    macroTile(mc, nc, kc, packedA, packedB, betaNow, c, cOff + ic * ldc + jc, ldc, edge);
+                }
+            }
+        }
+    }
+
+    /** All register tiles of one packed A block against one packed B panel. */
+    private void macroTile(int mc, int nc, int kc, float[] packedA, float[] packedB, float beta,
+                           float[] c, int cBase, int ldc, float[] edge) {
+        int mr = kernel.mr(), nr = kernel.nr();
+        for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            for (int ir = 0; ir < mc; ir += mr) {
+                int rows = Math.min(mr, mc - ir);
+                int cIdx = cBase + ir * ldc + jr;
+                if (rows == mr && cols == nr) {
+                    kernel.multiplyTile(kc, packedA, ir * kc, packedB, jr * kc, beta, c, cIdx, ldc);
+                } else {
+                    // Edge tile: compute the full padded tile into a scratch tile, then merge only the valid part
+                    // with the same fused update the kernel would have used, so edges round like interiors.
+                    kernel.multiplyTile(kc, packedA, ir * kc, packedB, jr * kc, 0f, edge, 0, nr);
+                    for (int r = 0; r < rows; r++) {
+                        int row = cIdx + r * ldc;
+                        for (int q = 0; q < cols; q++) {
+                            float sum = edge[r * nr + q];
+                            c[row + q] = beta == 0f ? sum : Math.fma(c[row + q], beta, sum);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Chooses a {@code pm × pn} grid of worker rectangles over an {@code mTiles × nTiles} tile grid: the fewest
+     * tiles in the largest rectangle first (balance), then the least packing per worker (its rows plus columns).
+     * Uses fewer workers when the tile grid cannot be shared by {@code workers} evenly enough.
+     */
+    static int[] grid(int mTiles, int nTiles, int mr, int nr, int workers) {
+        for (int w = (int) Math.min(workers, (long) mTiles * nTiles); w > 1; w--) {
+            int[] best = null;
+            long bestArea = Long.MAX_VALUE, bestPack = Long.MAX_VALUE;
+            for (int pm = 1; pm <= w; pm++) {
+                if (w % pm != 0) {
+                    continue;
+                }
+                int pn = w / pm;
+                if (pm > mTiles || pn > nTiles) {
+                    continue;
+                }
+                long rows = (long) ((mTiles + pm - 1) / pm) * mr;
+                long cols = (long) ((nTiles + pn - 1) / pn) * nr;
+                long area = rows * cols;
+                long pack = rows + cols;
+                if (area < bestArea || (area == bestArea && pack < bestPack)) {
+                    best = new int[] {pm, pn};
+                    bestArea = area;
+                    bestPack = pack;
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        return new int[] {1, 1};
+    }
+
+    /** {@code C = beta·C}, or zeros when beta is 0 (C not read). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * ldc;
+            for (int j = 0; j < n; j++) {
+                c[row + j] = beta == 0f ? 0f : c[row + j] * beta;
+            }
+        }
+    }
+}
