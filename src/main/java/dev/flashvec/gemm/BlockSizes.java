@@ -4,15 +4,15 @@ package dev.flashvec.gemm;
  * The cache blocking of one GEMM: {@code kc} (depth of a packed panel), {@code mc} (rows of a packed A block)
  * and {@code nc} (columns of a packed B panel).
  *
- * <p>Following the analytical model of BLIS (Low et al., "Analytical modeling is enough for high-performance
- * BLIS", 2016): the innermost loop keeps one {@code kc × nr} sliver of packed B in L1 while it streams
- * {@code mr × kc} slivers of A past it, so {@code kc} fills about half of L1 with that B sliver; the
- * {@code mc × kc} packed A block is reused across the whole B panel, so it fills about half of L2; the
- * {@code kc × nc} packed B panel is reused across all A blocks of a worker and lives in a share of L3.
+ * <p>Derived from the cache sizes in the spirit of the BLIS analytical model (Low et al., "Analytical modeling
+ * is enough for high-performance BLIS", 2016), adapted to the loop order of {@link BlockedGemm}: the innermost
+ * loop keeps one {@code mr × kc} A sliver in L1 while B slivers stream past it, so {@code kc} makes that sliver
+ * fill half of L1 (512 for an 8-row tile and 32 KiB); the {@code mc × kc} packed A block fills half of L2; the
+ * {@code kc × nc} packed B panel, streamed once per A sliver, takes a quarter of L3 (shared with other cores).
+ * Larger {@code nc} also means A is packed fewer times.
  *
- * <p>{@code kc} decides the order in which the k-sum is split and therefore the rounding of results; it
- * never depends on the thread count, which is what keeps results bit-identical across thread counts.
- * {@code mc} is a multiple of the kernel's {@code mr} and {@code nc} of its {@code nr}.
+ * <p>{@code kc} decides how the k-sum is split and therefore the rounding of results; it never depends on the
+ * thread count, which is what keeps results bit-identical across thread counts.
  */
 record BlockSizes(int mc, int kc, int nc) {
     private static final int KC_MIN = 64, KC_MAX = 512;
@@ -27,7 +27,7 @@ record BlockSizes(int mc, int kc, int nc) {
 
     /** Block sizes for a kernel with an {@code mr × nr} register tile on a machine with these caches. */
     static BlockSizes derive(int mr, int nr, CacheSizes cache) {
-        int kc = clamp(roundDown(cache.l1d() / 2 / (nr * Float.BYTES), 8), KC_MIN, KC_MAX);
+        int kc = clamp(roundDown(cache.l1d() / 2 / (mr * Float.BYTES), 8), KC_MIN, KC_MAX);
         int mc = clamp(roundDown(cache.l2() / 2 / (kc * Float.BYTES), mr), mr, roundDown(MC_MAX, mr));
         int nc = clamp(roundDown(cache.l3() / 4 / (kc * Float.BYTES), nr), nr, roundDown(NC_MAX, nr));
         return new BlockSizes(mc, kc, nc);
