@@ -10,7 +10,7 @@ import dev.flashvec.parallel.ComputePool;
  * <pre>
  *   jc: nc columns    pack B[pc.., jc..] (kc × nc) into nr-wide slivers          (streams from L3)
  *    pc: kc depth      (k order is fixed by kc alone, so results never depend on threads)
- *     ic: mc rows      pack alpha·A[ic.., pc..] (mc × kc) into mr-high slivers   (L2)
+ *     ic: mc rows      pack A[ic.., pc..] (mc × kc)      into mr-high slivers   (L2)
  *      ir: mr rows     one A sliver (mr × kc)                                   (stays in L1)
  *       jr: nr columns micro-kernel: C tile = beta'·C tile + A sliver · B sliver
  * </pre>
@@ -22,7 +22,7 @@ import dev.flashvec.parallel.ComputePool;
  * 90–92 with this order and kc=512, against a 112 GFLOP/s micro-kernel in L1.
  *
  * beta' is the caller's beta for the first k block and 1 afterwards, so beta is applied exactly once, and
- * C is never read when beta is 0. alpha is folded into the packed A.
+ * C is never read when beta is 0. alpha is applied as C is stored (packing stays a pure copy).
  *
  * <p>Threading: C is cut into one rectangle of whole register tiles per worker (a grid chosen to balance the
  * rectangles and to minimise repeated packing); each worker allocates its own packing buffers once per call
@@ -97,18 +97,18 @@ final class BlockedGemm {
             for (int pc = 0; pc < k; pc += blocks.kc()) {
                 int kc = Math.min(blocks.kc(), k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
-                Packing.pack(opB.x, opB.off + jc * opB.su + pc * opB.sp, opB.su, opB.sp, nc, kc, nr, 1f, packedB);
+                Packing.pack(opB.x, opB.off + jc * opB.su + pc * opB.sp, opB.su, opB.sp, nc, kc, nr, packedB);
                 for (int ic = i0; ic < i1; ic += blocks.mc()) {
                     int mc = Math.min(blocks.mc(), i1 - ic);
-                    Packing.pack(opA.x, opA.off + ic * opA.su + pc * opA.sp, opA.su, opA.sp, mc, kc, mr, alpha, packedA);
-                    macroTile(mc, nc, kc, packedA, packedB, betaNow, c, cOff + ic * ldc + jc, ldc, edge);
+                    Packing.pack(opA.x, opA.off + ic * opA.su + pc * opA.sp, opA.su, opA.sp, mc, kc, mr, packedA);
+                    macroTile(mc, nc, kc, packedA, packedB, alpha, betaNow, c, cOff + ic * ldc + jc, ldc, edge);
                 }
             }
         }
     }
 
     /** All register tiles of one packed A block against one packed B panel. */
-    private void macroTile(int mc, int nc, int kc, float[] packedA, float[] packedB, float beta,
+    private void macroTile(int mc, int nc, int kc, float[] packedA, float[] packedB, float alpha, float beta,
                            float[] c, int cBase, int ldc, float[] edge) {
         int mr = kernel.mr(), nr = kernel.nr();
         for (int ir = 0; ir < mc; ir += mr) {
@@ -117,16 +117,16 @@ final class BlockedGemm {
                 int cols = Math.min(nr, nc - jr);
                 int cIdx = cBase + ir * ldc + jr;
                 if (rows == mr && cols == nr) {
-                    kernel.multiplyTile(kc, packedA, ir * kc, packedB, jr * kc, beta, c, cIdx, ldc);
+                    kernel.multiplyTile(kc, packedA, ir * kc, packedB, jr * kc, alpha, beta, c, cIdx, ldc);
                 } else {
                     // Edge tile: compute the full padded tile into a scratch tile, then merge only the valid part
                     // with the same fused update the kernel would have used, so edges round like interiors.
-                    kernel.multiplyTile(kc, packedA, ir * kc, packedB, jr * kc, 0f, edge, 0, nr);
+                    kernel.multiplyTile(kc, packedA, ir * kc, packedB, jr * kc, 1f, 0f, edge, 0, nr);
                     for (int r = 0; r < rows; r++) {
                         int row = cIdx + r * ldc;
                         for (int q = 0; q < cols; q++) {
                             float sum = edge[r * nr + q];
-                            c[row + q] = beta == 0f ? sum : Math.fma(c[row + q], beta, sum);
+                            c[row + q] = beta == 0f ? alpha * sum : Math.fma(sum, alpha, c[row + q] * beta);
                         }
                     }
                 }

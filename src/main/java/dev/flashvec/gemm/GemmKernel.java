@@ -14,14 +14,16 @@ interface GemmKernel {
     int nr();
 
     /**
-     * Computes one full {@code mr × nr} tile: {@code C = beta·C + Ap·Bp}, where {@code Ap} is an
+     * Computes one full {@code mr × nr} tile: {@code C = alpha·(Ap·Bp) + beta·C}, where {@code Ap} is an
      * {@code mr × kc} sliver packed k-major at {@code a[aOff + p·mr + r]} and {@code Bp} a {@code kc × nr}
      * sliver packed k-major at {@code b[bOff + p·nr + j]}; C is row-major at {@code c[cOff + r·ldc + j]}.
      * When {@code beta == 0} C is only written, never read, so NaN or garbage in C does not propagate.
-     * The k-sum for each element starts at 0 and runs in increasing p with one fused multiply-add per step,
-     * and the update of C is one more fused multiply-add ({@code C·beta + sum}): the result depends only on
-     * the packed data, never on which thread or tile position computes it, and both implementations give
-     * the same bits for the same packed data.
+     *
+     * <p>Exact operations, which both implementations share so that they give the same bits: the sum starts
+     * at 0 and adds one {@code fma(a, b, sum)} per p in increasing order; C becomes {@code alpha·sum} when
+     * beta is 0 and {@code fma(sum, alpha, C·beta)} otherwise. The result thus depends only on the packed data,
+     * never on which thread or tile position computes it.
      */
-    void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc);
+    void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                      float[] c, int cOff, int ldc);
 }

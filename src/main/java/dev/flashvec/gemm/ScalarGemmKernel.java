@@ -5,7 +5,7 @@ package dev.flashvec.gemm;
  * vector kernel's twin in tests.
  *
  * <p>It runs inside the same blocking and packing as the vector kernel and performs the same operations per
- * element ({@link Math#fma} in increasing k, then {@code C·beta + sum}), so with equal block sizes it gives the
+ * element ({@link Math#fma} in increasing k, then {@code fma(sum, alpha, C·beta)}), so with equal block sizes it gives the
  * same bits. The 4×4 tile keeps its 16 accumulators in locals, which C2 maps to registers.
  */
 final class ScalarGemmKernel implements GemmKernel {
@@ -23,7 +23,8 @@ final class ScalarGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc) {
+    public void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                             float[] c, int cOff, int ldc) {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         float c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         float c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -53,19 +54,27 @@ final class ScalarGemmKernel implements GemmKernel {
         int r0 = cOff, r1 = cOff + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
         if (beta == 0f) {
             // BLAS convention: C is not read, so NaN already in C does not reach the result.
-            c[r0] = c00; c[r0 + 1] = c01; c[r0 + 2] = c02; c[r0 + 3] = c03;
-            c[r1] = c10; c[r1 + 1] = c11; c[r1 + 2] = c12; c[r1 + 3] = c13;
-            c[r2] = c20; c[r2 + 1] = c21; c[r2 + 2] = c22; c[r2 + 3] = c23;
-            c[r3] = c30; c[r3 + 1] = c31; c[r3 + 2] = c32; c[r3 + 3] = c33;
+            c[r0] = alpha * c00; c[r0 + 1] = alpha * c01; c[r0 + 2] = alpha * c02; c[r0 + 3] = alpha * c03;
+            c[r1] = alpha * c10; c[r1 + 1] = alpha * c11; c[r1 + 2] = alpha * c12; c[r1 + 3] = alpha * c13;
+            c[r2] = alpha * c20; c[r2 + 1] = alpha * c21; c[r2 + 2] = alpha * c22; c[r2 + 3] = alpha * c23;
+            c[r3] = alpha * c30; c[r3 + 1] = alpha * c31; c[r3 + 2] = alpha * c32; c[r3 + 3] = alpha * c33;
         } else {
-            c[r0] = Math.fma(c[r0], beta, c00); c[r0 + 1] = Math.fma(c[r0 + 1], beta, c01);
-            c[r0 + 2] = Math.fma(c[r0 + 2], beta, c02); c[r0 + 3] = Math.fma(c[r0 + 3], beta, c03);
-            c[r1] = Math.fma(c[r1], beta, c10); c[r1 + 1] = Math.fma(c[r1 + 1], beta, c11);
-            c[r1 + 2] = Math.fma(c[r1 + 2], beta, c12); c[r1 + 3] = Math.fma(c[r1 + 3], beta, c13);
-            c[r2] = Math.fma(c[r2], beta, c20); c[r2 + 1] = Math.fma(c[r2 + 1], beta, c21);
-            c[r2 + 2] = Math.fma(c[r2 + 2], beta, c22); c[r2 + 3] = Math.fma(c[r2 + 3], beta, c23);
-            c[r3] = Math.fma(c[r3], beta, c30); c[r3 + 1] = Math.fma(c[r3 + 1], beta, c31);
-            c[r3 + 2] = Math.fma(c[r3 + 2], beta, c32); c[r3 + 3] = Math.fma(c[r3 + 3], beta, c33);
+            c[r0] = Math.fma(c00, alpha, c[r0] * beta);
+            c[r0 + 1] = Math.fma(c01, alpha, c[r0 + 1] * beta);
+            c[r0 + 2] = Math.fma(c02, alpha, c[r0 + 2] * beta);
+            c[r0 + 3] = Math.fma(c03, alpha, c[r0 + 3] * beta);
+            c[r1] = Math.fma(c10, alpha, c[r1] * beta);
+            c[r1 + 1] = Math.fma(c11, alpha, c[r1 + 1] * beta);
+            c[r1 + 2] = Math.fma(c12, alpha, c[r1 + 2] * beta);
+            c[r1 + 3] = Math.fma(c13, alpha, c[r1 + 3] * beta);
+            c[r2] = Math.fma(c20, alpha, c[r2] * beta);
+            c[r2 + 1] = Math.fma(c21, alpha, c[r2 + 1] * beta);
+            c[r2 + 2] = Math.fma(c22, alpha, c[r2 + 2] * beta);
+            c[r2 + 3] = Math.fma(c23, alpha, c[r2 + 3] * beta);
+            c[r3] = Math.fma(c30, alpha, c[r3] * beta);
+            c[r3 + 1] = Math.fma(c31, alpha, c[r3 + 1] * beta);
+            c[r3 + 2] = Math.fma(c32, alpha, c[r3 + 2] * beta);
+            c[r3 + 3] = Math.fma(c33, alpha, c[r3 + 3] * beta);
         }
     }
 }

@@ -41,7 +41,8 @@ public final class VectorGemmKernel implements GemmKernel {
     }
 
     @Override
-    public void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, int ldc) {
+    public void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                             float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -82,42 +83,43 @@ public final class VectorGemmKernel implements GemmKernel {
             c70 = av.fma(b0, c70);
             c71 = av.fma(b1, c71);
         }
+        av = FloatVector.broadcast(S, alpha);
         if (beta == 0f) {
             // BLAS convention: C is not read, so NaN already in C does not reach the result.
-            c00.intoArray(c, cOff + 0 * ldc);
-            c01.intoArray(c, cOff + 0 * ldc + L);
-            c10.intoArray(c, cOff + 1 * ldc);
-            c11.intoArray(c, cOff + 1 * ldc + L);
-            c20.intoArray(c, cOff + 2 * ldc);
-            c21.intoArray(c, cOff + 2 * ldc + L);
-            c30.intoArray(c, cOff + 3 * ldc);
-            c31.intoArray(c, cOff + 3 * ldc + L);
-            c40.intoArray(c, cOff + 4 * ldc);
-            c41.intoArray(c, cOff + 4 * ldc + L);
-            c50.intoArray(c, cOff + 5 * ldc);
-            c51.intoArray(c, cOff + 5 * ldc + L);
-            c60.intoArray(c, cOff + 6 * ldc);
-            c61.intoArray(c, cOff + 6 * ldc + L);
-            c70.intoArray(c, cOff + 7 * ldc);
-            c71.intoArray(c, cOff + 7 * ldc + L);
+            c00.mul(av).intoArray(c, cOff + 0 * ldc);
+            c01.mul(av).intoArray(c, cOff + 0 * ldc + L);
+            c10.mul(av).intoArray(c, cOff + 1 * ldc);
+            c11.mul(av).intoArray(c, cOff + 1 * ldc + L);
+            c20.mul(av).intoArray(c, cOff + 2 * ldc);
+            c21.mul(av).intoArray(c, cOff + 2 * ldc + L);
+            c30.mul(av).intoArray(c, cOff + 3 * ldc);
+            c31.mul(av).intoArray(c, cOff + 3 * ldc + L);
+            c40.mul(av).intoArray(c, cOff + 4 * ldc);
+            c41.mul(av).intoArray(c, cOff + 4 * ldc + L);
+            c50.mul(av).intoArray(c, cOff + 5 * ldc);
+            c51.mul(av).intoArray(c, cOff + 5 * ldc + L);
+            c60.mul(av).intoArray(c, cOff + 6 * ldc);
+            c61.mul(av).intoArray(c, cOff + 6 * ldc + L);
+            c70.mul(av).intoArray(c, cOff + 7 * ldc);
+            c71.mul(av).intoArray(c, cOff + 7 * ldc + L);
         } else {
             FloatVector bv = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, cOff + 0 * ldc).fma(bv, c00).intoArray(c, cOff + 0 * ldc);
-            FloatVector.fromArray(S, c, cOff + 0 * ldc + L).fma(bv, c01).intoArray(c, cOff + 0 * ldc + L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldc).fma(bv, c10).intoArray(c, cOff + 1 * ldc);
-            FloatVector.fromArray(S, c, cOff + 1 * ldc + L).fma(bv, c11).intoArray(c, cOff + 1 * ldc + L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldc).fma(bv, c20).intoArray(c, cOff + 2 * ldc);
-            FloatVector.fromArray(S, c, cOff + 2 * ldc + L).fma(bv, c21).intoArray(c, cOff + 2 * ldc + L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldc).fma(bv, c30).intoArray(c, cOff + 3 * ldc);
-            FloatVector.fromArray(S, c, cOff + 3 * ldc + L).fma(bv, c31).intoArray(c, cOff + 3 * ldc + L);
-            FloatVector.fromArray(S, c, cOff + 4 * ldc).fma(bv, c40).intoArray(c, cOff + 4 * ldc);
-            FloatVector.fromArray(S, c, cOff + 4 * ldc + L).fma(bv, c41).intoArray(c, cOff + 4 * ldc + L);
-            FloatVector.fromArray(S, c, cOff + 5 * ldc).fma(bv, c50).intoArray(c, cOff + 5 * ldc);
-            FloatVector.fromArray(S, c, cOff + 5 * ldc + L).fma(bv, c51).intoArray(c, cOff + 5 * ldc + L);
-            FloatVector.fromArray(S, c, cOff + 6 * ldc).fma(bv, c60).intoArray(c, cOff + 6 * ldc);
-            FloatVector.fromArray(S, c, cOff + 6 * ldc + L).fma(bv, c61).intoArray(c, cOff + 6 * ldc + L);
-            FloatVector.fromArray(S, c, cOff + 7 * ldc).fma(bv, c70).intoArray(c, cOff + 7 * ldc);
-            FloatVector.fromArray(S, c, cOff + 7 * ldc + L).fma(bv, c71).intoArray(c, cOff + 7 * ldc + L);
+            c00.fma(av, FloatVector.fromArray(S, c, cOff + 0 * ldc).mul(bv)).intoArray(c, cOff + 0 * ldc);
+            c01.fma(av, FloatVector.fromArray(S, c, cOff + 0 * ldc + L).mul(bv)).intoArray(c, cOff + 0 * ldc + L);
+            c10.fma(av, FloatVector.fromArray(S, c, cOff + 1 * ldc).mul(bv)).intoArray(c, cOff + 1 * ldc);
+            c11.fma(av, FloatVector.fromArray(S, c, cOff + 1 * ldc + L).mul(bv)).intoArray(c, cOff + 1 * ldc + L);
+            c20.fma(av, FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(bv)).intoArray(c, cOff + 2 * ldc);
+            c21.fma(av, FloatVector.fromArray(S, c, cOff + 2 * ldc + L).mul(bv)).intoArray(c, cOff + 2 * ldc + L);
+            c30.fma(av, FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(bv)).intoArray(c, cOff + 3 * ldc);
+            c31.fma(av, FloatVector.fromArray(S, c, cOff + 3 * ldc + L).mul(bv)).intoArray(c, cOff + 3 * ldc + L);
+            c40.fma(av, FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(bv)).intoArray(c, cOff + 4 * ldc);
+            c41.fma(av, FloatVector.fromArray(S, c, cOff + 4 * ldc + L).mul(bv)).intoArray(c, cOff + 4 * ldc + L);
+            c50.fma(av, FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(bv)).intoArray(c, cOff + 5 * ldc);
+            c51.fma(av, FloatVector.fromArray(S, c, cOff + 5 * ldc + L).mul(bv)).intoArray(c, cOff + 5 * ldc + L);
+            c60.fma(av, FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(bv)).intoArray(c, cOff + 6 * ldc);
+            c61.fma(av, FloatVector.fromArray(S, c, cOff + 6 * ldc + L).mul(bv)).intoArray(c, cOff + 6 * ldc + L);
+            c70.fma(av, FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(bv)).intoArray(c, cOff + 7 * ldc);
+            c71.fma(av, FloatVector.fromArray(S, c, cOff + 7 * ldc + L).mul(bv)).intoArray(c, cOff + 7 * ldc + L);
         }
     }
 }
