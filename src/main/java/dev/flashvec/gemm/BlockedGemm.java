@@ -60,7 +60,7 @@ final class BlockedGemm {
             return;
         }
         int mr = kernel.mr(), nr = kernel.nr();
-        int mTiles = (m + mr - 1) / mr, nTiles = (n + nr - 1) / nr;
+        int mTiles = (m - 1) / mr + 1, nTiles = (n - 1) / nr + 1;
         long work = (long) m * n * k;
         int wanted = (int) Math.max(1, Math.min(pool.threads(), work / minWorkPerWorker));
         int[] grid = grid(mTiles, nTiles, mr, nr, wanted);
@@ -70,12 +70,14 @@ final class BlockedGemm {
         Operand opB = transB ? new Operand(b, bOff, ldb, 1) : new Operand(b, bOff, 1, ldb);
         pool.parallelFor(pm * pn, w -> {
             int wm = w / pn, wn = w % pn;
-            int i0 = (int) ((long) wm * mTiles / pm) * mr;
-            int i1 = Math.min(m, (int) ((long) (wm + 1) * mTiles / pm) * mr);
-            int j0 = (int) ((long) wn * nTiles / pn) * nr;
-            int j1 = Math.min(n, (int) ((long) (wn + 1) * nTiles / pn) * nr);
-            rectangle(i0, i1, j0, j1, k, opA, opB, alpha, beta, c, cOff, ldc);
+            rectangle(split(wm, pm, mTiles, mr, m), split(wm + 1, pm, mTiles, mr, m),
+                    split(wn, pn, nTiles, nr, n), split(wn + 1, pn, nTiles, nr, n), k, opA, opB, alpha, beta, c, cOff, ldc);
         });
+    }
+
+    /** Start of part {@code part} of {@code parts} when {@code tiles} tiles of {@code tile} cover {@code size}. */
+    private static int split(int part, int parts, int tiles, int tile, int size) {
+        return (int) Math.min(size, (long) part * tiles / parts * tile);
     }
 
     /** Where element (u, p) of an operand lives: {@code x[off + u·su + p·sp]}, u along M or N, p along K. */
@@ -86,20 +88,22 @@ final class BlockedGemm {
                            float[] c, int cOff, int ldc) {
         int mr = kernel.mr(), nr = kernel.nr();
         int kcMax = Math.min(blocks.kc(), k);
-        int mcMax = Math.min(blocks.mc(), BlockSizes.roundUp(i1 - i0, mr));
-        int ncMax = Math.min(blocks.nc(), BlockSizes.roundUp(j1 - j0, nr));
+        // mc and nc are whole tiles, so rounding the clamped extent up cannot exceed them (nor overflow).
+        int mcMax = BlockSizes.roundUp(Math.min(blocks.mc(), i1 - i0), mr);
+        int ncMax = BlockSizes.roundUp(Math.min(blocks.nc(), j1 - j0), nr);
         // Per worker per call: the hot loops below allocate nothing.
         float[] packedA = new float[mcMax * kcMax];
         float[] packedB = new float[kcMax * ncMax];
         float[] edge = new float[mr * nr];
-        for (int jc = j0; jc < j1; jc += blocks.nc()) {
-            int nc = Math.min(blocks.nc(), j1 - jc);
-            for (int pc = 0; pc < k; pc += blocks.kc()) {
-                int kc = Math.min(blocks.kc(), k - pc);
+        // Loops step by min(block, remaining) so that a counter near Integer.MAX_VALUE cannot wrap.
+        for (int jc = j0, nc; jc < j1; jc += nc) {
+            nc = Math.min(blocks.nc(), j1 - jc);
+            for (int pc = 0, kc; pc < k; pc += kc) {
+                kc = Math.min(blocks.kc(), k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
                 Packing.pack(opB.x, opB.off + jc * opB.su + pc * opB.sp, opB.su, opB.sp, nc, kc, nr, packedB);
-                for (int ic = i0; ic < i1; ic += blocks.mc()) {
-                    int mc = Math.min(blocks.mc(), i1 - ic);
+                for (int ic = i0, mc; ic < i1; ic += mc) {
+                    mc = Math.min(blocks.mc(), i1 - ic);
                     Packing.pack(opA.x, opA.off + ic * opA.su + pc * opA.sp, opA.su, opA.sp, mc, kc, mr, packedA);
                     macroTile(mc, nc, kc, packedA, packedB, alpha, betaNow, c, cOff + ic * ldc + jc, ldc, edge);
                 }
