@@ -1,0 +1,125 @@
+package dev.flashvec.gemm;
+
+import dev.flashvec.simd.VectorProbe;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API micro-kernel of the SGEMM: an {@value #MR} × (2 vectors) register tile of float
+ * accumulators updated with fused multiply-adds.
+ *
+ * <p>Public only because {@link dev.flashvec.simd.Simd#select} instantiates it reflectively from another
+ * package; it is not API and trusts its arguments. Use {@link Gemm}.
+ *
+ * <p>Why the method looks the way it does (measured, see ARCHITECTURE.md): C2 keeps vectors in registers only
+ * when everything they touch is inlined into one compilation unit, and its inlining budget is small. So the
+ * tile is one flat method with its {@value #MR}·2 accumulators in locals and no calls in the loop except Vector
+ * API intrinsics. Sixteen independent accumulators hide the four-cycle FMA latency on two FMA pipes; per k step
+ * the loop does 2 vector loads and {@value #MR} broadcasts for 16 FMAs, so loads never limit it. The species is a
+ * {@code static final} constant so that C2 folds the lane count into the loop. With 32 vector registers
+ * (AVX-512, including its 128/256-bit forms) the 16 accumulators, 2 B vectors and a broadcast all stay in registers.
+ */
+public final class VectorGemmKernel implements GemmKernel {
+    private static final VectorSpecies<Float> S = VectorProbe.floatSpecies();
+    private static final int L = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * L;
+
+    /** Creates the kernel; called reflectively by {@link dev.flashvec.simd.Simd#select}. */
+    public VectorGemmKernel() {}
+
+    @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
+    public int nr() {
+        return NR;
+    }
+
+    @Override
+    public void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                             float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector av;
+        for (int p = 0; p < kc; p++) {
+            // Indices are affine in p so that C2 can hoist the range checks out of the loop.
+            int ap = aOff + p * MR;
+            int bp = bOff + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            av = FloatVector.broadcast(S, a[ap + 0]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[ap + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[ap + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        av = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            // BLAS convention: C is not read, so NaN already in C does not reach the result.
+            c00.mul(av).intoArray(c, cOff + 0 * ldc);
+            c01.mul(av).intoArray(c, cOff + 0 * ldc + L);
+            c10.mul(av).intoArray(c, cOff + 1 * ldc);
+            c11.mul(av).intoArray(c, cOff + 1 * ldc + L);
+            c20.mul(av).intoArray(c, cOff + 2 * ldc);
+            c21.mul(av).intoArray(c, cOff + 2 * ldc + L);
+            c30.mul(av).intoArray(c, cOff + 3 * ldc);
+            c31.mul(av).intoArray(c, cOff + 3 * ldc + L);
+            c40.mul(av).intoArray(c, cOff + 4 * ldc);
+            c41.mul(av).intoArray(c, cOff + 4 * ldc + L);
+            c50.mul(av).intoArray(c, cOff + 5 * ldc);
+            c51.mul(av).intoArray(c, cOff + 5 * ldc + L);
+            c60.mul(av).intoArray(c, cOff + 6 * ldc);
+            c61.mul(av).intoArray(c, cOff + 6 * ldc + L);
+            c70.mul(av).intoArray(c, cOff + 7 * ldc);
+            c71.mul(av).intoArray(c, cOff + 7 * ldc + L);
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            c00.fma(av, FloatVector.fromArray(S, c, cOff + 0 * ldc).mul(bv)).intoArray(c, cOff + 0 * ldc);
+            c01.fma(av, FloatVector.fromArray(S, c, cOff + 0 * ldc + L).mul(bv)).intoArray(c, cOff + 0 * ldc + L);
+            c10.fma(av, FloatVector.fromArray(S, c, cOff + 1 * ldc).mul(bv)).intoArray(c, cOff + 1 * ldc);
+            c11.fma(av, FloatVector.fromArray(S, c, cOff + 1 * ldc + L).mul(bv)).intoArray(c, cOff + 1 * ldc + L);
+            c20.fma(av, FloatVector.fromArray(S, c, cOff + 2 * ldc).mul(bv)).intoArray(c, cOff + 2 * ldc);
+            c21.fma(av, FloatVector.fromArray(S, c, cOff + 2 * ldc + L).mul(bv)).intoArray(c, cOff + 2 * ldc + L);
+            c30.fma(av, FloatVector.fromArray(S, c, cOff + 3 * ldc).mul(bv)).intoArray(c, cOff + 3 * ldc);
+            c31.fma(av, FloatVector.fromArray(S, c, cOff + 3 * ldc + L).mul(bv)).intoArray(c, cOff + 3 * ldc + L);
+            c40.fma(av, FloatVector.fromArray(S, c, cOff + 4 * ldc).mul(bv)).intoArray(c, cOff + 4 * ldc);
+            c41.fma(av, FloatVector.fromArray(S, c, cOff + 4 * ldc + L).mul(bv)).intoArray(c, cOff + 4 * ldc + L);
+            c50.fma(av, FloatVector.fromArray(S, c, cOff + 5 * ldc).mul(bv)).intoArray(c, cOff + 5 * ldc);
+            c51.fma(av, FloatVector.fromArray(S, c, cOff + 5 * ldc + L).mul(bv)).intoArray(c, cOff + 5 * ldc + L);
+            c60.fma(av, FloatVector.fromArray(S, c, cOff + 6 * ldc).mul(bv)).intoArray(c, cOff + 6 * ldc);
+            c61.fma(av, FloatVector.fromArray(S, c, cOff + 6 * ldc + L).mul(bv)).intoArray(c, cOff + 6 * ldc + L);
+            c70.fma(av, FloatVector.fromArray(S, c, cOff + 7 * ldc).mul(bv)).intoArray(c, cOff + 7 * ldc);
+            c71.fma(av, FloatVector.fromArray(S, c, cOff + 7 * ldc + L).mul(bv)).intoArray(c, cOff + 7 * ldc + L);
+        }
+    }
+}

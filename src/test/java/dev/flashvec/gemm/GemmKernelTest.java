@@ -1,0 +1,131 @@
+package dev.flashvec.gemm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.simd.Backend;
+import dev.flashvec.simd.Simd;
+import dev.flashvec.testing.Property;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Property tests of the SGEMM kernels against a double-precision triple loop. Tagged "kernels", so surefire
+ * runs them with 512-, 256- and 128-bit species and with the scalar provider.
+ */
+@Tag("kernels")
+class GemmKernelTest {
+    /** Tiny blocks so that small matrices cross every kc, mc and nc boundary and the worker grid. */
+    private static final BlockSizes TINY = new BlockSizes(5 * 8, 7, 3 * 32);
+    private static final int MAX = 300;
+    private static final long MAX_WORK = 3_000_000;
+
+    private static ComputePool three;
+    private static ComputePool one;
+
+    @BeforeAll
+    static void pools() {
+        three = ComputePool.create(3);
+        one = ComputePool.create(1);
+    }
+
+    @AfterAll
+    static void close() {
+        three.close();
+        one.close();
+    }
+
+    @Test
+    void defaultBlocksMatchNaive() {
+        Gemm gemm = Gemm.create(Simd.backend(), three);
+        Property.check("gemm " + gemm + " equals naive", 0.5, r -> GemmCase.draw(r, MAX, MAX_WORK),
+                c -> c.assertMatchesNaive(c.run(gemm)));
+    }
+
+    @Test
+    void tinyBlocksMatchNaive() {
+        Gemm gemm = Gemm.create(Simd.backend(), three, TINY, 1);
+        Property.check("gemm " + gemm + " equals naive", 0.5, r -> GemmCase.draw(r, 120, MAX_WORK),
+                c -> c.assertMatchesNaive(c.run(gemm)));
+    }
+
+    @Test
+    void scalarBackendMatchesNaive() {
+        Gemm gemm = Gemm.create(Backend.SCALAR, three, TINY, 1);
+        Property.check("gemm " + gemm + " equals naive", 0.25, r -> GemmCase.draw(r, 120, MAX_WORK),
+                c -> c.assertMatchesNaive(c.run(gemm)));
+    }
+
+    @Test
+    void bitIdenticalForOneAndThreeThreads() {
+        Gemm single = Gemm.create(Simd.backend(), one, TINY, 1);
+        Gemm multi = Gemm.create(Simd.backend(), three, TINY, 1);
+        Gemm multiDefault = Gemm.create(Simd.backend(), three, single.blocks(), 1);
+        Property.check("1 thread == 3 threads", 0.25, r -> GemmCase.draw(r, MAX, MAX_WORK), c -> {
+            float[] expected = c.run(single);
+            assertBitsEqual(expected, c.run(multi), "3 threads, tiny blocks");
+            assertBitsEqual(expected, c.run(multiDefault), "3 threads, same blocks");
+        });
+    }
+
+    @Test
+    void scalarTwinGivesTheSameBitsAsVector() {
+        if (!Simd.vectorAvailable()) {
+            return; // the scalar execution has no vector kernel to compare with
+        }
+        Gemm vector = Gemm.create(Backend.VECTOR, three, TINY, 1);
+        Gemm scalar = Gemm.create(Backend.SCALAR, three, TINY, 1);
+        assertEquals(vector.blocks(), scalar.blocks(), "test needs the same blocks for both kernels");
+        Property.check("scalar == vector bit for bit", 0.25, r -> GemmCase.draw(r, 120, MAX_WORK),
+                c -> assertBitsEqual(c.run(scalar), c.run(vector), "vector vs scalar"));
+    }
+
+    @Test
+    void largeProblemUsesAllWorkersAndStaysExact() {
+        // Above the default parallel threshold, with default blocks: crosses kc on every backend.
+        Gemm gemm = Gemm.create(Simd.backend(), three);
+        GemmCase c = new GemmCase(Transpose.NO, Transpose.YES, 257, 131, 600, 0.5f, -1.25f, false, 3, 0, 5, 7, 0, 11,
+                42L);
+        c.assertMatchesNaive(c.run(gemm));
+        assertBitsEqual(c.run(Gemm.create(Simd.backend(), one)), c.run(gemm), "1 vs 3 threads, default blocks");
+    }
+
+    @Test
+    void denseConvenienceOverwritesC() {
+        Gemm gemm = Gemm.create();
+        float[] a = {1, 2, 3, 4, 5, 6};          // 2×3
+        float[] b = {7, 8, 9, 10, 11, 12};       // 3×2
+        float[] c = {Float.NaN, 1, 2, 3};
+        gemm.multiply(2, 2, 3, a, b, c);
+        assertArrayEquals(new float[] {58, 64, 139, 154}, c);
+    }
+
+    @Test
+    void defaultBlockSizesAreSane() {
+        Gemm gemm = Gemm.create();
+        int[] tile = gemm.tile();
+        BlockSizes bs = gemm.blocks();
+        assertEquals(0, bs.mc() % tile[0], gemm.toString());
+        assertEquals(0, bs.nc() % tile[1], gemm.toString());
+        assertTrue(bs.kc() >= 64 && bs.kc() <= 512, gemm.toString());
+        if (Simd.vectorAvailable()) {
+            assertTrue(tile[0] * 2 >= 12, "at least 12 accumulators: " + gemm);
+        }
+    }
+
+    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+        if (!Arrays.equals(expected, actual)) {
+            for (int i = 0; i < expected.length; i++) {
+                if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                    throw new AssertionError(what + ": element " + i + " is " + actual[i] + " but expected "
+                            + expected[i] + " bit for bit");
+                }
+            }
+        }
+    }
+}
