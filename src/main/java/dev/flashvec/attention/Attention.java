@@ -77,6 +77,15 @@ public final class Attention {
         kernel.forward(p, pool);
     }
 
+    /**
+     * Checks Q, K, V and options against each other exactly as every entry point does, throwing
+     * IllegalArgumentException naming the offending argument; for other implementations (such as the
+     * reference) that must accept exactly the same calls.
+     */
+    public static void checkInputs(Tensor q, Tensor k, Tensor v, AttentionOptions options) {
+        AttentionProblem.validateInputs(q, k, v, options);
+    }
+
     private static Tensor newOutput(Tensor q, Tensor v) {
         if (q == null || v == null) {
             throw new IllegalArgumentException((q == null ? "q" : "v") + " must not be null");

@@ -47,11 +47,27 @@ final class AttentionProblem {
      * that names the argument, the expected and the actual value.
      */
     static AttentionProblem validate(Tensor q, Tensor k, Tensor v, AttentionOptions o, Tensor out, float[] lse) {
+        validateInputs(q, k, v, o);
+        require(out != null, "out must not be null");
+        int[] want = {q.batch(), q.heads(), q.seq(), v.dim()};
+        require(java.util.Arrays.equals(out.shape(), want), "out must have shape " + java.util.Arrays.toString(want)
+                + " [B, Hq, Sq, Dv] but has " + java.util.Arrays.toString(out.shape()));
+        require(out.stride(Tensor.DIM) == 1 || out.dim() == 1, "out must have unit stride on its last dimension");
+        require(!out.mayOverlap(q) && !out.mayOverlap(k) && !out.mayOverlap(v),
+                "out must not share its array with q, k or v");
+        long rows = (long) q.batch() * q.heads() * q.seq();
+        if (lse != null) {
+            require(lse.length == rows, "lse must have B*Hq*Sq=" + rows + " elements but has " + lse.length);
+        }
+        return new AttentionProblem(q, k, v, o, out, lse);
+    }
+
+    /** The checks of {@link #validate} that concern only the inputs and options. */
+    static void validateInputs(Tensor q, Tensor k, Tensor v, AttentionOptions o) {
         require(q != null, "q must not be null");
         require(k != null, "k must not be null");
         require(v != null, "v must not be null");
         require(o != null, "options must not be null (use AttentionOptions.defaults())");
-        require(out != null, "out must not be null");
         require(k.batch() == q.batch(), "K has batch=" + k.batch() + " but Q has batch=" + q.batch());
         require(v.batch() == q.batch(), "V has batch=" + v.batch() + " but Q has batch=" + q.batch());
         require(k.dim() == q.dim(), "K has Dk=" + k.dim() + " but Q has Dk=" + q.dim());
@@ -65,16 +81,6 @@ final class AttentionProblem {
                 + k.stride(Tensor.DIM));
         require(v.stride(Tensor.DIM) == 1 || v.dim() == 1, "V must have unit stride on its last dimension but has "
                 + v.stride(Tensor.DIM));
-        int[] want = {q.batch(), q.heads(), q.seq(), v.dim()};
-        require(java.util.Arrays.equals(out.shape(), want), "out must have shape " + java.util.Arrays.toString(want)
-                + " [B, Hq, Sq, Dv] but has " + java.util.Arrays.toString(out.shape()));
-        require(out.stride(Tensor.DIM) == 1 || out.dim() == 1, "out must have unit stride on its last dimension");
-        require(!out.mayOverlap(q) && !out.mayOverlap(k) && !out.mayOverlap(v),
-                "out must not share its array with q, k or v");
-        long rows = (long) q.batch() * q.heads() * q.seq();
-        if (lse != null) {
-            require(lse.length == rows, "lse must have B*Hq*Sq=" + rows + " elements but has " + lse.length);
-        }
         int[] kvLengths = o.kvLengths();
         if (kvLengths != null) {
             require(kvLengths.length == q.batch(), "kvLengths must have one entry per batch (" + q.batch()
@@ -93,7 +99,6 @@ final class AttentionProblem {
             require(m.queries() == q.seq(), "mask must have Sq=" + q.seq() + " rows but has " + m.queries());
             require(m.keys() == k.seq(), "mask must have Sk=" + k.seq() + " columns but has " + m.keys());
         }
-        return new AttentionProblem(q, k, v, o, out, lse);
     }
 
     private static void require(boolean ok, String message) {
