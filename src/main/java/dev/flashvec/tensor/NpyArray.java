@@ -109,6 +109,11 @@ public final class NpyArray {
         return shape.clone();
     }
 
+    /** The shape as Python writes a tuple, e.g. {@code (2, 3)}, {@code (5,)} or {@code ()}: for messages. */
+    public String shapeString() {
+        return NpyHeader.formatShape(shape);
+    }
+
     /** Number of dimensions. */
     public int rank() {
         return shape.length;
@@ -183,12 +188,12 @@ public final class NpyArray {
         float[] f = asFloats();
         String want = layout == Layout.BHSD ? "[B, H, S, D]" : "[B, S, H, D]";
         if (rank() != 4 && rank() != 3) {
-            throw new IllegalArgumentException(name + " has shape " + NpyHeader.formatShape(shape) + " but a 4-D "
+            throw new IllegalArgumentException(name + " has shape " + shapeString() + " but a 4-D "
                     + want + " (" + layout.name().toLowerCase() + ") or 3-D [B, S, D] array is required");
         }
         for (int d : shape) {
             if (d == 0) {
-                throw new IllegalArgumentException(name + " has shape " + NpyHeader.formatShape(shape)
+                throw new IllegalArgumentException(name + " has shape " + shapeString()
                         + " with an empty dimension; every dimension must be >= 1");
             }
         }
@@ -221,6 +226,6 @@ public final class NpyArray {
     /** Name, dtype and shape (not the elements). */
     @Override
     public String toString() {
-        return name + ": " + dtype + " " + NpyHeader.formatShape(shape);
+        return name + ": " + dtype + " " + shapeString();
     }
 }
