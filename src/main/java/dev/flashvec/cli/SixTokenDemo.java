@@ -100,6 +100,16 @@ final class SixTokenDemo {
         }
         print(out, "Softmax weights w_ij = exp(s_ij − LSE_i), recovered from the engine's LSE (each row sums to 1):",
                 weights);
+        StringBuilder links = new StringBuilder("   Strongest link of each query:");
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                best = t.weights()[i][j] > t.weights()[i][best] ? j : best;
+            }
+            links.append(i == 0 ? " " : ", ").append(TOKENS[i]).append('→').append(TOKENS[best]);
+        }
+        out.println(links);
+        out.println();
 
         TextTable output = new TextTable(header("o = Σ w·v", DIMS));
         for (int i = 0; i < n; i++) {
