@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes NumPy {@code .npy} files: the interchange format between flashvec and Python.
@@ -87,7 +89,7 @@ public final class Npy {
                 if (!Files.isDirectory(dir)) {
                     throw new NoSuchFileException(e.getKey().toString(), null, "directory " + dir + " does not exist");
                 }
-                Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+                Path temp = newTempFile(dir, target);
                 temps.put(target, temp);
                 writeData(temp, e.getValue());
             }
@@ -103,6 +105,23 @@ public final class Npy {
                 }
                 for (Path p : moved) {
                     Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * A new empty file beside {@code target}. Not {@link Files#createTempFile}: that makes files readable by their
+     * owner only, and the output would keep those permissions after the move; this one gets the umask's.
+     */
+    private static Path newTempFile(Path dir, Path target) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            try {
+                return Files.createFile(dir.resolve("." + target.getFileName() + "." + suffix + ".tmp"));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) {
+                    throw e;
                 }
             }
         }

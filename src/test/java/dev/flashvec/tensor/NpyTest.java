@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -447,6 +448,15 @@ class NpyTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(p), files.toList());
         }
+    }
+
+    @Test
+    void writtenFilesGetTheSamePermissionsAsAnyNewFile() throws IOException {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path p = dir.resolve("o.npy");
+        Npy.write(p, NpyArray.ofFloats(new int[] {1}, new float[] {3}));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(p));
     }
 
     @Test
