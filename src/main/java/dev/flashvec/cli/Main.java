@@ -87,7 +87,8 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"flashvec " + (v == null ? "(development build)" : v) + " on Java " + Runtime.version()};
+            // The version comes from the jar manifest's Implementation-Version, when the build puts one there.
+            return new String[] {"flashvec" + (v == null ? "" : " " + v) + " on Java " + Runtime.version()};
         }
     }
 }

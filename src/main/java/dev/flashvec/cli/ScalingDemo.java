@@ -77,7 +77,7 @@ final class ScalingDemo {
             out.printf(Locale.ROOT, "   n=%-5d fused ", n);
             out.flush();
             Measurement f = measure(fusedSide, q, k, v, fo, lastFused, start);
-            out.print(describe(f) + "   materialized ");
+            out.print(describe(f) + "  |  materialized ");
             out.flush();
             long matrix = 4L * n * n;
             Measurement m = matrix > budgetBytes
@@ -159,8 +159,9 @@ final class ScalingDemo {
         return max;
     }
 
+    /** A progress-line entry: fixed widths, so that the lines printed as sizes finish line up. */
     private static String describe(Measurement m) {
-        return m.skipped() != null ? m.skipped() : time(m) + ", " + alloc(m);
+        return m.skipped() != null ? m.skipped() : String.format(Locale.ROOT, "%9s %9s", time(m), alloc(m));
     }
 
     private static String time(Measurement m) {
