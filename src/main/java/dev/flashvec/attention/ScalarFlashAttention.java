@@ -55,9 +55,9 @@ final class ScalarFlashAttention implements AttentionKernel {
                 int kBase = k.index(b, kvh, j0 + jj, 0);
                 float dot = 0f;
                 for (int d = 0; d < p.dk; d++) {
-                    dot += (p.scale * qa[qBase + d]) * ka[kBase + d];
+                    dot += qa[qBase + d] * ka[kBase + d];
                 }
-                float sv = dot;
+                float sv = p.scale * dot;
                 if (p.softcap > 0f) {
                     sv = p.softcap * (float) Math.tanh(sv / p.softcap);
                 }
@@ -90,9 +90,8 @@ final class ScalarFlashAttention implements AttentionKernel {
         }
         int oBase = p.out.index(b, h, i, 0);
         boolean empty = m == Float.NEGATIVE_INFINITY;
-        float inv = empty ? 0f : 1f / l;
         for (int d = 0; d < p.dv; d++) {
-            oa[oBase + d] = empty ? 0f : acc[d] * inv;
+            oa[oBase + d] = empty ? 0f : acc[d] / l;
         }
         if (p.lse != null) {
             p.lse[(b * p.heads + h) * p.sq + i] = empty ? Float.NEGATIVE_INFINITY : m + (float) Math.log(l);

@@ -101,7 +101,7 @@ public final class ReferenceAttention {
                         }
                         double sc = r(scale * dot, fp32);
                         if (cap > 0) {
-                            sc = r(cap * Math.tanh(sc / cap), fp32);
+                            sc = r(cap * r(Math.tanh(r(sc / cap, fp32)), fp32), fp32);
                         }
                         if (mask != null) {
                             sc = r(sc + mask.at(mask.batch() == 1 ? 0 : b, mask.heads() == 1 ? 0 : h, i, j), fp32);
@@ -120,7 +120,7 @@ public final class ReferenceAttention {
                         if (!ok[j]) {
                             continue;
                         }
-                        double p = r(Math.exp(s[j] - max), fp32);
+                        double p = r(Math.exp(r(s[j] - max, fp32)), fp32);
                         sum = r(sum + p, fp32);
                         for (int d = 0; d < dv; d++) {
                             out[o0 + d] = r(out[o0 + d] + r(p * v.get(b, kvh, j, d), fp32), fp32);
@@ -129,7 +129,7 @@ public final class ReferenceAttention {
                     for (int d = 0; d < dv; d++) {
                         out[o0 + d] = r(out[o0 + d] / sum, fp32);
                     }
-                    lse[row] = r(max + Math.log(sum), fp32);
+                    lse[row] = r(max + r(Math.log(sum), fp32), fp32);
                 }
             }
         }

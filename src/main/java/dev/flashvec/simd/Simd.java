@@ -103,7 +103,11 @@ public final class Simd {
             throw new IllegalArgumentException("backend VECTOR was requested but " + REASON);
         }
         try {
-            return type.cast(Class.forName(vectorClassName).getDeclaredConstructor().newInstance());
+            // Kernel classes are package-private beside the facade that uses them; this library is one
+            // module (or the unnamed one), so opening their constructor to ourselves is allowed.
+            var constructor = Class.forName(vectorClassName).getDeclaredConstructor();
+            constructor.setAccessible(true);
+            return type.cast(constructor.newInstance());
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException("cannot load vector kernel " + vectorClassName, e);
         }

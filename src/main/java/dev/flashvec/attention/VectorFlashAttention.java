@@ -1,0 +1,395 @@
+package dev.flashvec.attention;
+
+import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.simd.VectorMath;
+import dev.flashvec.simd.VectorProbe;
+import dev.flashvec.tensor.Tensor;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fused attention forward pass on the Vector API, with SIMD lanes running over <em>queries</em>.
+ *
+ * <p>Each task owns a block of {@code BLOCK_ROWS = 4·VL} consecutive queries of one (batch, head). The block's
+ * Q is packed once, transposed ({@code qt[d][r]}); the scale is applied to finished dot products, which
+ * rounds once instead of once per term. Keys then stream in tiles of
+ * {@code KEY_TILE}: for key {@code j}, one vector holds the scores of {@code VL} queries, computed by
+ * broadcasting {@code k[j][d]} against {@code qt[d][·]}, so K and V are read where they lie (any stride,
+ * no packing, no transposition) and the online softmax's running max and sum are plain lane-wise
+ * operations with no horizontal reductions. The output accumulates transposed ({@code ot[d][r]}) by
+ * broadcasting {@code v[j][d]} against the probabilities, and is transposed back once per block.
+ *
+ * <p>Causal alignment, the sliding window and the key length all limit query {@code i} to one interval of
+ * keys; a block visits only the union of its rows' intervals (tiles outside are never touched) and applies
+ * per-lane interval checks only on tiles that are not allowed for every row.
+ *
+ * <p>Micro-kernels are single flat methods with their accumulators in locals, because the JIT's inlining
+ * budget would otherwise leave vectors boxed on the heap.
+ */
+final class VectorFlashAttention implements AttentionKernel {
+    private static final VectorSpecies<Float> F = VectorProbe.floatSpecies();
+    private static final VectorSpecies<Integer> I = VectorProbe.intSpecies();
+    private static final int VL = F.length();
+    /** Query vectors per block: the register tile is 4 keys (or 4 dims) × 4 query vectors = 16 accumulators. */
+    private static final int QV = 4;
+    /** Queries per block (task). */
+    static final int BLOCK_ROWS = QV * VL;
+    /** Keys per tile: one online-softmax step. A multiple of 4 keeps the 4-key micro-kernel full. */
+    static final int KEY_TILE = 64;
+    private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+
+    /** Per-worker buffers, sized for one problem and reused by every task the worker runs. */
+    private static final class Scratch {
+        final float[] qt, st, ot, mt;
+        final float[] m = new float[BLOCK_ROWS], l = new float[BLOCK_ROWS], alpha = new float[BLOCK_ROWS];
+        final int[] lo = new int[BLOCK_ROWS], hi = new int[BLOCK_ROWS];
+
+        Scratch(AttentionProblem p) {
+            qt = new float[p.dk * BLOCK_ROWS];
+            st = new float[KEY_TILE * BLOCK_ROWS];
+            ot = new float[p.dv * BLOCK_ROWS];
+            mt = p.mask == null ? null : new float[KEY_TILE * BLOCK_ROWS];
+        }
+    }
+
+    @Override
+    public void forward(AttentionProblem p, ComputePool pool) {
+        int blocks = (p.sq + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        int tasks = p.batch * p.heads * blocks;
+        // Later query blocks see more keys under a causal mask: hand them out first so no worker is left
+        // with a long task at the end. The order never changes what any task computes.
+        pool.parallelFor(tasks, () -> new Scratch(p), (s, t) -> {
+            int blk = blocks - 1 - t % blocks;
+            int bh = t / blocks;
+            block(p, s, bh / p.heads, bh % p.heads, blk * BLOCK_ROWS);
+        });
+    }
+
+    private static void block(AttentionProblem p, Scratch s, int b, int h, int i0) {
+        int n = Math.min(BLOCK_ROWS, p.sq - i0);
+        int kvh = h / p.group;
+        int[] lo = s.lo, hi = s.hi;
+        int first = Integer.MAX_VALUE, last = -1;
+        int fullFrom = 0, fullTo = Integer.MAX_VALUE;
+        for (int r = 0; r < BLOCK_ROWS; r++) {
+            if (r >= n) {
+                lo[r] = 1; // padding lanes: an empty interval
+                hi[r] = 0;
+                continue;
+            }
+            int a = p.firstKey(b, i0 + r), z = p.lastKey(b, i0 + r);
+            lo[r] = a;
+            hi[r] = z;
+            if (a <= z) {
+                first = Math.min(first, a);
+                last = Math.max(last, z);
+            }
+            fullFrom = Math.max(fullFrom, a);
+            fullTo = Math.min(fullTo, z);
+        }
+        Arrays.fill(s.m, NEG_INF);
+        Arrays.fill(s.l, 0f);
+        Arrays.fill(s.ot, 0f);
+        if (last >= first) {
+            packQueries(p, s.qt, b, h, i0, n);
+            Tensor k = p.k, v = p.v;
+            int kStride = k.stride(Tensor.SEQ), vStride = v.stride(Tensor.SEQ);
+            for (int j0 = first; j0 <= last; j0 += KEY_TILE) {
+                int nk = Math.min(KEY_TILE, last + 1 - j0);
+                scores(s.qt, k.array(), k.index(b, kvh, j0, 0), kStride, p.dk, nk, s.st);
+                boolean full = j0 >= fullFrom && j0 + nk - 1 <= fullTo;
+                float[] mt = null;
+                if (p.mask != null) {
+                    mt = s.mt;
+                    transposeMaskTile(p.mask.bias(), mt, b, h, i0, n, j0, nk);
+                }
+                softmaxStep(s.st, nk, s.m, s.l, s.alpha, lo, hi, j0, full, p.scale, p.softcap, mt);
+                accumulate(s.st, nk, v.array(), v.index(b, kvh, j0, 0), vStride, p.dv, s.ot, s.alpha);
+            }
+        }
+        writeRows(p, s, b, h, i0, n);
+    }
+
+    /** {@code qt[d][r] = q[i0 + r][d]}, zero for padding rows. */
+    private static void packQueries(AttentionProblem p, float[] qt, int b, int h, int i0, int n) {
+        float[] qa = p.q.array();
+        for (int r = 0; r < BLOCK_ROWS; r++) {
+            if (r < n) {
+                int base = p.q.index(b, h, i0 + r, 0);
+                for (int d = 0; d < p.dk; d++) {
+                    qt[d * BLOCK_ROWS + r] = qa[base + d];
+                }
+            } else {
+                for (int d = 0; d < p.dk; d++) {
+                    qt[d * BLOCK_ROWS + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** {@code mt[jj][r]} = the additive mask of query {@code i0+r}, key {@code j0+jj}; 0 for padding rows. */
+    private static void transposeMaskTile(Tensor bias, float[] mt, int b, int h, int i0, int n, int j0, int nk) {
+        float[] a = bias.array();
+        int base = bias.offset() + b * bias.stride(0) + h * bias.stride(1) + j0;
+        int rowStride = bias.stride(2);
+        for (int r = 0; r < BLOCK_ROWS; r++) {
+            if (r < n) {
+                int src = base + (i0 + r) * rowStride;
+                for (int jj = 0; jj < nk; jj++) {
+                    mt[jj * BLOCK_ROWS + r] = a[src + jj];
+                }
+            } else {
+                for (int jj = 0; jj < nk; jj++) {
+                    mt[jj * BLOCK_ROWS + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code st[jj][r] = Σ_d qt[d][r] · k[j0+jj][d]} for {@code jj < nk}: 4 keys × 4 query vectors per
+     * register tile, then single keys for the remainder.
+     */
+    static void scores(float[] qt, float[] ka, int kBase, int kStride, int dk, int nk, float[] st) {
+        final int br = BLOCK_ROWS;
+        int jj = 0;
+        for (; jj + 4 <= nk; jj += 4) {
+            int k0 = kBase + jj * kStride, k1 = k0 + kStride, k2 = k1 + kStride, k3 = k2 + kStride;
+            FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
+            FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+            FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+            for (int d = 0, qo = 0; d < dk; d++, qo += br) {
+                FloatVector q0 = FloatVector.fromArray(F, qt, qo);
+                FloatVector q1 = FloatVector.fromArray(F, qt, qo + VL);
+                FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * VL);
+                FloatVector q3 = FloatVector.fromArray(F, qt, qo + 3 * VL);
+                FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
+                a00 = q0.fma(w, a00);
+                a01 = q1.fma(w, a01);
+                a02 = q2.fma(w, a02);
+                a03 = q3.fma(w, a03);
+                w = FloatVector.broadcast(F, ka[k1 + d]);
+                a10 = q0.fma(w, a10);
+                a11 = q1.fma(w, a11);
+                a12 = q2.fma(w, a12);
+                a13 = q3.fma(w, a13);
+                w = FloatVector.broadcast(F, ka[k2 + d]);
+                a20 = q0.fma(w, a20);
+                a21 = q1.fma(w, a21);
+                a22 = q2.fma(w, a22);
+                a23 = q3.fma(w, a23);
+                w = FloatVector.broadcast(F, ka[k3 + d]);
+                a30 = q0.fma(w, a30);
+                a31 = q1.fma(w, a31);
+                a32 = q2.fma(w, a32);
+                a33 = q3.fma(w, a33);
+            }
+            int o = jj * br;
+            a00.intoArray(st, o);
+            a01.intoArray(st, o + VL);
+            a02.intoArray(st, o + 2 * VL);
+            a03.intoArray(st, o + 3 * VL);
+            o += br;
+            a10.intoArray(st, o);
+            a11.intoArray(st, o + VL);
+            a12.intoArray(st, o + 2 * VL);
+            a13.intoArray(st, o + 3 * VL);
+            o += br;
+            a20.intoArray(st, o);
+            a21.intoArray(st, o + VL);
+            a22.intoArray(st, o + 2 * VL);
+            a23.intoArray(st, o + 3 * VL);
+            o += br;
+            a30.intoArray(st, o);
+            a31.intoArray(st, o + VL);
+            a32.intoArray(st, o + 2 * VL);
+            a33.intoArray(st, o + 3 * VL);
+        }
+        for (; jj < nk; jj++) {
+            int k0 = kBase + jj * kStride;
+            FloatVector a0 = F.zero().reinterpretAsFloats(), a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0, qo = 0; d < dk; d++, qo += br) {
+                FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
+                a0 = FloatVector.fromArray(F, qt, qo).fma(w, a0);
+                a1 = FloatVector.fromArray(F, qt, qo + VL).fma(w, a1);
+                a2 = FloatVector.fromArray(F, qt, qo + 2 * VL).fma(w, a2);
+                a3 = FloatVector.fromArray(F, qt, qo + 3 * VL).fma(w, a3);
+            }
+            int o = jj * br;
+            a0.intoArray(st, o);
+            a1.intoArray(st, o + VL);
+            a2.intoArray(st, o + 2 * VL);
+            a3.intoArray(st, o + 3 * VL);
+        }
+    }
+
+    /**
+     * One online-softmax step over a tile of {@code nk} keys, per query lane: scale, softcap, mask, interval
+     * checks, new running max, {@code alpha = exp(m_old − m_new)}, probabilities written over the scores,
+     * and the running sum rescaled and extended. A lane whose max is still {@code -inf} (nothing allowed
+     * yet) uses 0 as its reference so that {@code -inf − -inf} never makes a NaN.
+     */
+    static void softmaxStep(float[] st, int nk, float[] m, float[] l, float[] alpha, int[] lo, int[] hi, int j0,
+                            boolean full, float scale, float softcap, float[] mt) {
+        final int br = BLOCK_ROWS;
+        FloatVector negInf = FloatVector.broadcast(F, NEG_INF);
+        for (int c = 0; c < QV; c++) {
+            int co = c * VL;
+            FloatVector mx = negInf;
+            if (full && softcap == 0f && mt == null) {
+                for (int jj = 0, o = co; jj < nk; jj++, o += br) {
+                    FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
+                    sv.intoArray(st, o);
+                    mx = mx.max(sv);
+                }
+            } else {
+                IntVector loV = IntVector.fromArray(I, lo, co), hiV = IntVector.fromArray(I, hi, co);
+                for (int jj = 0, o = co; jj < nk; jj++, o += br) {
+                    FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
+                    if (softcap > 0f) {
+                        sv = VectorMath.tanh(sv.div(softcap)).mul(softcap);
+                    }
+                    if (mt != null) {
+                        FloatVector bias = FloatVector.fromArray(F, mt, o);
+                        sv = sv.add(bias).blend(negInf, bias.eq(negInf));
+                    }
+                    if (!full) {
+                        int j = j0 + jj;
+                        VectorMask<Integer> allowed = loV.compare(VectorOperators.LE, j)
+                                .and(hiV.compare(VectorOperators.GE, j));
+                        sv = sv.blend(negInf, allowed.not().cast(F));
+                    }
+                    sv.intoArray(st, o);
+                    mx = mx.max(sv);
+                }
+            }
+            FloatVector mOld = FloatVector.fromArray(F, m, co);
+            FloatVector mNew = mOld.max(mx);
+            FloatVector ref = mNew.blend(0f, mNew.eq(negInf));
+            FloatVector a = VectorMath.exp(mOld.sub(ref));
+            FloatVector sum = F.zero().reinterpretAsFloats();
+            for (int jj = 0, o = co; jj < nk; jj++, o += br) {
+                FloatVector pv = VectorMath.exp(FloatVector.fromArray(F, st, o).sub(ref));
+                pv.intoArray(st, o);
+                sum = sum.add(pv);
+            }
+            FloatVector.fromArray(F, l, co).fma(a, sum).intoArray(l, co);
+            mNew.intoArray(m, co);
+            a.intoArray(alpha, co);
+        }
+    }
+
+    /**
+     * {@code ot[d][r] = alpha[r] · ot[d][r] + Σ_jj st[jj][r] · v[j0+jj][d]}: 4 dims × 4 query vectors per
+     * register tile, then single dims for the remainder.
+     */
+    static void accumulate(float[] st, int nk, float[] va, int vBase, int vStride, int dv, float[] ot, float[] alpha) {
+        final int br = BLOCK_ROWS;
+        FloatVector al0 = FloatVector.fromArray(F, alpha, 0);
+        FloatVector al1 = FloatVector.fromArray(F, alpha, VL);
+        FloatVector al2 = FloatVector.fromArray(F, alpha, 2 * VL);
+        FloatVector al3 = FloatVector.fromArray(F, alpha, 3 * VL);
+        int d = 0;
+        for (; d + 4 <= dv; d += 4) {
+            int o0 = d * br, o1 = o0 + br, o2 = o1 + br, o3 = o2 + br;
+            FloatVector a00 = FloatVector.fromArray(F, ot, o0).mul(al0);
+            FloatVector a01 = FloatVector.fromArray(F, ot, o0 + VL).mul(al1);
+            FloatVector a02 = FloatVector.fromArray(F, ot, o0 + 2 * VL).mul(al2);
+            FloatVector a03 = FloatVector.fromArray(F, ot, o0 + 3 * VL).mul(al3);
+            FloatVector a10 = FloatVector.fromArray(F, ot, o1).mul(al0);
+            FloatVector a11 = FloatVector.fromArray(F, ot, o1 + VL).mul(al1);
+            FloatVector a12 = FloatVector.fromArray(F, ot, o1 + 2 * VL).mul(al2);
+            FloatVector a13 = FloatVector.fromArray(F, ot, o1 + 3 * VL).mul(al3);
+            FloatVector a20 = FloatVector.fromArray(F, ot, o2).mul(al0);
+            FloatVector a21 = FloatVector.fromArray(F, ot, o2 + VL).mul(al1);
+            FloatVector a22 = FloatVector.fromArray(F, ot, o2 + 2 * VL).mul(al2);
+            FloatVector a23 = FloatVector.fromArray(F, ot, o2 + 3 * VL).mul(al3);
+            FloatVector a30 = FloatVector.fromArray(F, ot, o3).mul(al0);
+            FloatVector a31 = FloatVector.fromArray(F, ot, o3 + VL).mul(al1);
+            FloatVector a32 = FloatVector.fromArray(F, ot, o3 + 2 * VL).mul(al2);
+            FloatVector a33 = FloatVector.fromArray(F, ot, o3 + 3 * VL).mul(al3);
+            for (int jj = 0, po = 0, vo = vBase + d; jj < nk; jj++, po += br, vo += vStride) {
+                FloatVector p0 = FloatVector.fromArray(F, st, po);
+                FloatVector p1 = FloatVector.fromArray(F, st, po + VL);
+                FloatVector p2 = FloatVector.fromArray(F, st, po + 2 * VL);
+                FloatVector p3 = FloatVector.fromArray(F, st, po + 3 * VL);
+                FloatVector w = FloatVector.broadcast(F, va[vo]);
+                a00 = p0.fma(w, a00);
+                a01 = p1.fma(w, a01);
+                a02 = p2.fma(w, a02);
+                a03 = p3.fma(w, a03);
+                w = FloatVector.broadcast(F, va[vo + 1]);
+                a10 = p0.fma(w, a10);
+                a11 = p1.fma(w, a11);
+                a12 = p2.fma(w, a12);
+                a13 = p3.fma(w, a13);
+                w = FloatVector.broadcast(F, va[vo + 2]);
+                a20 = p0.fma(w, a20);
+                a21 = p1.fma(w, a21);
+                a22 = p2.fma(w, a22);
+                a23 = p3.fma(w, a23);
+                w = FloatVector.broadcast(F, va[vo + 3]);
+                a30 = p0.fma(w, a30);
+                a31 = p1.fma(w, a31);
+                a32 = p2.fma(w, a32);
+                a33 = p3.fma(w, a33);
+            }
+            a00.intoArray(ot, o0);
+            a01.intoArray(ot, o0 + VL);
+            a02.intoArray(ot, o0 + 2 * VL);
+            a03.intoArray(ot, o0 + 3 * VL);
+            a10.intoArray(ot, o1);
+            a11.intoArray(ot, o1 + VL);
+            a12.intoArray(ot, o1 + 2 * VL);
+            a13.intoArray(ot, o1 + 3 * VL);
+            a20.intoArray(ot, o2);
+            a21.intoArray(ot, o2 + VL);
+            a22.intoArray(ot, o2 + 2 * VL);
+            a23.intoArray(ot, o2 + 3 * VL);
+            a30.intoArray(ot, o3);
+            a31.intoArray(ot, o3 + VL);
+            a32.intoArray(ot, o3 + 2 * VL);
+            a33.intoArray(ot, o3 + 3 * VL);
+        }
+        for (; d < dv; d++) {
+            int o0 = d * br;
+            FloatVector a0 = FloatVector.fromArray(F, ot, o0).mul(al0);
+            FloatVector a1 = FloatVector.fromArray(F, ot, o0 + VL).mul(al1);
+            FloatVector a2 = FloatVector.fromArray(F, ot, o0 + 2 * VL).mul(al2);
+            FloatVector a3 = FloatVector.fromArray(F, ot, o0 + 3 * VL).mul(al3);
+            for (int jj = 0, po = 0, vo = vBase + d; jj < nk; jj++, po += br, vo += vStride) {
+                FloatVector w = FloatVector.broadcast(F, va[vo]);
+                a0 = FloatVector.fromArray(F, st, po).fma(w, a0);
+                a1 = FloatVector.fromArray(F, st, po + VL).fma(w, a1);
+                a2 = FloatVector.fromArray(F, st, po + 2 * VL).fma(w, a2);
+                a3 = FloatVector.fromArray(F, st, po + 3 * VL).fma(w, a3);
+            }
+            a0.intoArray(ot, o0);
+            a1.intoArray(ot, o0 + VL);
+            a2.intoArray(ot, o0 + 2 * VL);
+            a3.intoArray(ot, o0 + 3 * VL);
+        }
+    }
+
+    /** {@code out[i0+r][d] = ot[d][r] / l[r]} and {@code lse = m + log l}; 0 and {@code -inf} for empty rows. */
+    private static void writeRows(AttentionProblem p, Scratch s, int b, int h, int i0, int n) {
+        float[] oa = p.out.array();
+        for (int r = 0; r < n; r++) {
+            float m = s.m[r];
+            boolean empty = m == NEG_INF;
+            float sum = s.l[r];
+            int base = p.out.index(b, h, i0 + r, 0);
+            for (int d = 0; d < p.dv; d++) {
+                oa[base + d] = empty ? 0f : s.ot[d * BLOCK_ROWS + r] / sum;
+            }
+            if (p.lse != null) {
+                p.lse[(b * p.heads + h) * p.sq + i0 + r] = empty ? NEG_INF : m + (float) Math.log(s.l[r]);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.flashvec.attention;
+
+import dev.flashvec.reference.ReferenceAttention;
+import dev.flashvec.tensor.Tensor;
+
+/** Assertions of the spec's accuracy rule: {@code |o − o_ref| ≤ 1e-5 + 1e-4·|o_ref|} for outputs and LSE. */
+final class SpecTolerance {
+    static final double ABS = 1e-5, REL = 1e-4;
+
+    private SpecTolerance() {}
+
+    /** Largest |o − ref| over all output elements. */
+    static double maxError(Tensor out, ReferenceAttention.Result ref) {
+        double worst = 0;
+        int[] s = ref.shape();
+        for (int b = 0; b < s[0]; b++) {
+            for (int h = 0; h < s[1]; h++) {
+                for (int i = 0; i < s[2]; i++) {
+                    for (int d = 0; d < s[3]; d++) {
+                        worst = Math.max(worst, Math.abs(out.get(b, h, i, d) - ref.output(b, h, i, d)));
+                    }
+                }
+            }
+        }
+        return worst;
+    }
+
+    /** Largest |o − ref| of one reference against another (e.g. the fp32 twin against the double one). */
+    static double maxError(ReferenceAttention.Result got, ReferenceAttention.Result ref) {
+        double worst = 0;
+        for (int i = 0; i < ref.output().length; i++) {
+            worst = Math.max(worst, Math.abs(got.output()[i] - ref.output()[i]));
+        }
+        return worst;
+    }
+
+    /** Largest |o_ref| (NaN-free outputs assumed). */
+    static double maxAbs(ReferenceAttention.Result ref) {
+        double m = 0;
+        for (double x : ref.output()) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+
+    /** Fails with the first element outside the tolerance, naming its coordinates. */
+    static void assertClose(Tensor out, float[] lse, ReferenceAttention.Result ref) {
+        int[] s = ref.shape();
+        for (int b = 0; b < s[0]; b++) {
+            for (int h = 0; h < s[1]; h++) {
+                for (int i = 0; i < s[2]; i++) {
+                    for (int d = 0; d < s[3]; d++) {
+                        double want = ref.output(b, h, i, d);
+                        float got = out.get(b, h, i, d);
+                        if (!(Math.abs(got - want) <= ABS + REL * Math.abs(want))) {
+                            throw new AssertionError("O[" + b + "," + h + "," + i + "," + d + "] = " + got
+                                    + " but reference is " + want + " (error " + Math.abs(got - want) + ")");
+                        }
+                    }
+                    if (lse != null) {
+                        double want = ref.lse(b, h, i);
+                        float got = lse[(b * s[1] + h) * s[2] + i];
+                        boolean ok = want == Double.NEGATIVE_INFINITY ? got == Float.NEGATIVE_INFINITY
+                                : Math.abs(got - want) <= ABS + REL * Math.abs(want);
+                        if (!ok) {
+                            throw new AssertionError("LSE[" + b + "," + h + "," + i + "] = " + got
+                                    + " but reference is " + want);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
