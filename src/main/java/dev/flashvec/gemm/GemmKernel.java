@@ -22,6 +22,11 @@ interface GemmKernel {
         Packing.pack(x, base, su, sp, width, kc, mr(), dst, 0);
     }
 
+    /** Packs {@code width} columns of op(B) into {@code nr}-column slivers; otherwise like {@link #packA}. */
+    default void packB(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
+        Packing.pack(x, base, su, sp, width, kc, nr(), dst, 0);
+    }
+
     /**
      * Computes one full {@code mr × nr} tile: {@code C = alpha·(Ap·Bp) + beta·C}, where {@code Ap} is an
      * {@code mr × kc} sliver packed k-major at {@code a[aOff + p·mr + r]} and {@code Bp} a {@code kc × nr}

@@ -40,42 +40,51 @@ public final class VectorGemmKernel implements GemmKernel {
         return NR;
     }
 
-    /**
-     * Packs A like {@link Packing#pack}, but when A's rows are contiguous along k (A not transposed, the common
-     * case) each output vector is one gather of {@value #MR} rows × (L / {@value #MR}) depth steps: this turns a
-     * scalar transposition into vector loads and measured about 2× faster (4096×4096, 512 bits), which matters
-     * when N is small and every A element serves only a few column tiles.
-     */
     @Override
     public void packA(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
-        int full = width / MR * MR;
+        pack(x, base, su, sp, width, kc, MR, dst);
+    }
+
+    @Override
+    public void packB(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
+        pack(x, base, su, sp, width, kc, NR, dst);
+    }
+
+    /**
+     * Packs like {@link Packing#pack}, but when the operand is contiguous along k (A not transposed, or B
+     * transposed as K is in Q·Kᵀ) each output vector is one gather across {@code w} source rows, which turns a
+     * scalar transposition into vector loads: about 2× faster for A at 512 bits (4096×4096 operand), which
+     * matters when every packed element serves only a few tiles (small N for A, small M for B). Contiguous
+     * rows along the sliver (the other case) are already copied with {@link System#arraycopy}.
+     */
+    private static void pack(float[] x, int base, int su, int sp, int width, int kc, int w, float[] dst) {
+        int full = width / w * w;
         if (sp != 1 || full == 0) {
-            Packing.pack(x, base, su, sp, width, kc, MR, dst, 0);
+            Packing.pack(x, base, su, sp, width, kc, w, dst, 0);
             return;
         }
-        // Output index o = p·MR + r of a sliver holds element (row r, depth p) = x[src + r·su + p]. Lane l of
-        // the vector starting at o (a multiple of L) is o + l: row (o + l) % MR, depth (o + l) / MR. With
-        // MR = 8 dividing o or o being a multiple of 4 (L = 4), this splits into an offset per vector and one
-        // map per call.
+        // Output index o = p·w + q of a sliver holds element (row q, depth p) = x[src + q·su + p]. Lane l of the
+        // vector starting at o (a multiple of L) is row (o + l) % w, depth (o + l) / w; because w divides L or
+        // L divides w, that is (o % w + l % w, o / w + l / w): an offset per vector plus one map per call.
         int[] map = new int[L];
         for (int l = 0; l < L; l++) {
-            map[l] = (l % MR) * su + l / MR;
+            map[l] = (l % w) * su + l / w;
         }
-        int n = kc * MR;
-        for (int u0 = 0; u0 < full; u0 += MR) {
+        int n = kc * w;
+        for (int u0 = 0; u0 < full; u0 += w) {
             int src = base + u0 * su;
             int d = u0 * kc;
             int o = 0;
             for (; o <= n - L; o += L) {
-                FloatVector.fromArray(S, x, src + o / MR + (o % MR) * su, map, 0).intoArray(dst, d + o);
+                FloatVector.fromArray(S, x, src + o / w + (o % w) * su, map, 0).intoArray(dst, d + o);
             }
             for (; o < n; o++) {
-                // kc·MR is not a multiple of L when kc is odd and L = 16: finish the sliver element by element.
-                dst[d + o] = x[src + o / MR + (o % MR) * su];
+                // kc·w is not a multiple of L when w = 8, L = 16 and kc is odd: finish element by element.
+                dst[d + o] = x[src + o / w + (o % w) * su];
             }
         }
         if (full < width) {
-            Packing.pack(x, base + full * su, su, sp, width - full, kc, MR, dst, full * kc);
+            Packing.pack(x, base + full * su, su, sp, width - full, kc, w, dst, full * kc);
         }
     }
 
