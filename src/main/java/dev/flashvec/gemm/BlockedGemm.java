@@ -101,10 +101,10 @@ final class BlockedGemm {
             for (int pc = 0, kc; pc < k; pc += kc) {
                 kc = Math.min(blocks.kc(), k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
-                Packing.pack(opB.x, opB.off + jc * opB.su + pc * opB.sp, opB.su, opB.sp, nc, kc, nr, packedB);
+                kernel.packB(opB.x, opB.off + jc * opB.su + pc * opB.sp, opB.su, opB.sp, nc, kc, packedB);
                 for (int ic = i0, mc; ic < i1; ic += mc) {
                     mc = Math.min(blocks.mc(), i1 - ic);
-                    Packing.pack(opA.x, opA.off + ic * opA.su + pc * opA.sp, opA.su, opA.sp, mc, kc, mr, packedA);
+                    kernel.packA(opA.x, opA.off + ic * opA.su + pc * opA.sp, opA.su, opA.sp, mc, kc, packedA);
                     macroTile(mc, nc, kc, packedA, packedB, alpha, betaNow, c, cOff + ic * ldc + jc, ldc, edge);
                 }
             }

@@ -14,6 +14,20 @@ interface GemmKernel {
     int nr();
 
     /**
+     * Packs {@code width} rows of op(A) by {@code kc} depth steps, element (i, p) at {@code x[base + i·su + p·sp]},
+     * into {@code mr}-row slivers at {@code dst[0..]} exactly as {@link Packing#pack} does; a kernel may override
+     * this with a faster copy that produces the same floats.
+     */
+    default void packA(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
+        Packing.pack(x, base, su, sp, width, kc, mr(), dst, 0);
+    }
+
+    /** Packs {@code width} columns of op(B) into {@code nr}-column slivers; otherwise like {@link #packA}. */
+    default void packB(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
+        Packing.pack(x, base, su, sp, width, kc, nr(), dst, 0);
+    }
+
+    /**
      * Computes one full {@code mr × nr} tile: {@code C = alpha·(Ap·Bp) + beta·C}, where {@code Ap} is an
      * {@code mr × kc} sliver packed k-major at {@code a[aOff + p·mr + r]} and {@code Bp} a {@code kc × nr}
      * sliver packed k-major at {@code b[bOff + p·nr + j]}; C is row-major at {@code c[cOff + r·ldc + j]}.

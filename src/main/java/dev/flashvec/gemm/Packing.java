@@ -18,8 +18,11 @@ package dev.flashvec.gemm;
 final class Packing {
     private Packing() {}
 
-    /** Packs {@code width × kc} elements, element (u, p) at {@code x[base + u·su + p·sp]}, into {@code dst}. */
-    static void pack(float[] x, int base, int su, int sp, int width, int kc, int w, float[] dst) {
+    /**
+     * Packs {@code width × kc} elements, element (u, p) at {@code x[base + u·su + p·sp]}, into {@code dst} from
+     * index {@code dstOff}.
+     */
+    static void pack(float[] x, int base, int su, int sp, int width, int kc, int w, float[] dst, int dstOff) {
         int full = width / w * w;
         int tail = width - full;
         if (su == 1) {
@@ -27,10 +30,10 @@ final class Packing {
             for (int p = 0; p < kc; p++) {
                 int src = base + p * sp;
                 for (int u0 = 0; u0 < full; u0 += w) {
-                    System.arraycopy(x, src + u0, dst, u0 * kc + p * w, w);
+                    System.arraycopy(x, src + u0, dst, dstOff + u0 * kc + p * w, w);
                 }
                 if (tail > 0) {
-                    int out = full * kc + p * w;
+                    int out = dstOff + full * kc + p * w;
                     System.arraycopy(x, src + full, dst, out, tail);
                     for (int q = tail; q < w; q++) {
                         dst[out + q] = 0f;
@@ -43,7 +46,7 @@ final class Packing {
         // transposition in chunks of p or gathering across rows measured no faster in plain Java.)
         for (int u0 = 0; u0 < width; u0 += w) {
             int cols = Math.min(w, width - u0);
-            int d = u0 * kc;
+            int d = dstOff + u0 * kc;
             for (int q = 0; q < cols; q++) {
                 int src = base + (u0 + q) * su;
                 for (int p = 0; p < kc; p++) {

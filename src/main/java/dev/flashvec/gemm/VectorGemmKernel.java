@@ -41,6 +41,54 @@ public final class VectorGemmKernel implements GemmKernel {
     }
 
     @Override
+    public void packA(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
+        pack(x, base, su, sp, width, kc, MR, dst);
+    }
+
+    @Override
+    public void packB(float[] x, int base, int su, int sp, int width, int kc, float[] dst) {
+        pack(x, base, su, sp, width, kc, NR, dst);
+    }
+
+    /**
+     * Packs like {@link Packing#pack}, but when the operand is contiguous along k (A not transposed, or B
+     * transposed as K is in Q·Kᵀ) each output vector is one gather across {@code w} source rows, which turns a
+     * scalar transposition into vector loads: about 2× faster for A at 512 bits (4096×4096 operand), which
+     * matters when every packed element serves only a few tiles (small N for A, small M for B). Contiguous
+     * rows along the sliver (the other case) are already copied with {@link System#arraycopy}.
+     */
+    private static void pack(float[] x, int base, int su, int sp, int width, int kc, int w, float[] dst) {
+        int full = width / w * w;
+        if (sp != 1 || full == 0) {
+            Packing.pack(x, base, su, sp, width, kc, w, dst, 0);
+            return;
+        }
+        // Output index o = p·w + q of a sliver holds element (row q, depth p) = x[src + q·su + p]. Lane l of the
+        // vector starting at o (a multiple of L) is row (o + l) % w, depth (o + l) / w; because w divides L or
+        // L divides w, that is (o % w + l % w, o / w + l / w): an offset per vector plus one map per call.
+        int[] map = new int[L];
+        for (int l = 0; l < L; l++) {
+            map[l] = (l % w) * su + l / w;
+        }
+        int n = kc * w;
+        for (int u0 = 0; u0 < full; u0 += w) {
+            int src = base + u0 * su;
+            int d = u0 * kc;
+            int o = 0;
+            for (; o <= n - L; o += L) {
+                FloatVector.fromArray(S, x, src + o / w + (o % w) * su, map, 0).intoArray(dst, d + o);
+            }
+            for (; o < n; o++) {
+                // kc·w is not a multiple of L when w = 8, L = 16 and kc is odd: finish element by element.
+                dst[d + o] = x[src + o / w + (o % w) * su];
+            }
+        }
+        if (full < width) {
+            Packing.pack(x, base + full * su, su, sp, width - full, kc, w, dst, full * kc);
+        }
+    }
+
+    @Override
     public void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
                              float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);

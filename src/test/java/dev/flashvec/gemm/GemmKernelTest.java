@@ -43,21 +43,21 @@ class GemmKernelTest {
     @Test
     void defaultBlocksMatchNaive() {
         Gemm gemm = Gemm.create(Simd.backend(), three);
-        Property.check("gemm " + gemm + " equals naive", 0.5, r -> GemmCase.draw(r, MAX, MAX_WORK),
+        Property.check("gemm " + gemm + " equals naive", 1.0, r -> GemmCase.draw(r, MAX, MAX_WORK),
                 c -> c.assertMatchesNaive(c.run(gemm)));
     }
 
     @Test
     void tinyBlocksMatchNaive() {
         Gemm gemm = Gemm.create(Simd.backend(), three, TINY, 1);
-        Property.check("gemm " + gemm + " equals naive", 0.5, r -> GemmCase.draw(r, 120, MAX_WORK),
+        Property.check("gemm " + gemm + " equals naive", 1.0, r -> GemmCase.draw(r, 120, MAX_WORK),
                 c -> c.assertMatchesNaive(c.run(gemm)));
     }
 
     @Test
     void scalarBackendMatchesNaive() {
         Gemm gemm = Gemm.create(Backend.SCALAR, three, TINY, 1);
-        Property.check("gemm " + gemm + " equals naive", 0.25, r -> GemmCase.draw(r, 120, MAX_WORK),
+        Property.check("gemm " + gemm + " equals naive", 0.5, r -> GemmCase.draw(r, 120, MAX_WORK),
                 c -> c.assertMatchesNaive(c.run(gemm)));
     }
 
@@ -66,7 +66,7 @@ class GemmKernelTest {
         Gemm single = Gemm.create(Simd.backend(), one, TINY, 1);
         Gemm multi = Gemm.create(Simd.backend(), three, TINY, 1);
         Gemm multiDefault = Gemm.create(Simd.backend(), three, single.blocks(), 1);
-        Property.check("1 thread == 3 threads", 0.25, r -> GemmCase.draw(r, MAX, MAX_WORK), c -> {
+        Property.check("1 thread == 3 threads", 0.5, r -> GemmCase.draw(r, MAX, MAX_WORK), c -> {
             float[] expected = c.run(single);
             assertBitsEqual(expected, c.run(multi), "3 threads, tiny blocks");
             assertBitsEqual(expected, c.run(multiDefault), "3 threads, same blocks");
@@ -81,7 +81,7 @@ class GemmKernelTest {
         Gemm vector = Gemm.create(Backend.VECTOR, three, TINY, 1);
         Gemm scalar = Gemm.create(Backend.SCALAR, three, TINY, 1);
         assertEquals(vector.blocks(), scalar.blocks(), "test needs the same blocks for both kernels");
-        Property.check("scalar == vector bit for bit", 0.25, r -> GemmCase.draw(r, 120, MAX_WORK),
+        Property.check("scalar == vector bit for bit", 0.5, r -> GemmCase.draw(r, 120, MAX_WORK),
                 c -> assertBitsEqual(c.run(scalar), c.run(vector), "vector vs scalar"));
     }
 
