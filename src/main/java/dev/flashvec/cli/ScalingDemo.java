@@ -2,6 +2,9 @@ package dev.flashvec.cli;
 
 import dev.flashvec.attention.Attention;
 import dev.flashvec.attention.AttentionOptions;
+import dev.flashvec.attention.CausalAlignment;
+import dev.flashvec.baseline.MaterializedAttention;
+import dev.flashvec.gemm.Gemm;
 import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
 import java.io.PrintWriter;
@@ -100,8 +103,14 @@ final class ScalingDemo {
         out.println("   max |Δ|: largest difference between the two outputs.");
     }
 
+    /** Our own SGEMM → softmax → SGEMM, on the same backend and pool as the fused side. */
     private Side materializedSide() {
-        throw new UnsupportedOperationException("materialized baseline not merged yet");
+        MaterializedAttention m = MaterializedAttention.create(Gemm.create(fused.backend(), fused.pool()));
+        return (q, k, v, o) -> {
+            Tensor r = m.forward(q, k, v, CausalAlignment.NONE);
+            // Both outputs are dense BHSD [1, 1, n, D]: copy so the two sides are compared the same way.
+            System.arraycopy(r.array(), r.offset(), o.array(), o.offset(), (int) r.elementCount());
+        };
     }
 
     /** Runs both sides on a small size until C2 has compiled the hot loops (or the warm-up time is up). */
