@@ -24,7 +24,7 @@ import dev.flashvec.simd.Simd;
  * <p>Performance: every operand is packed into cache-sized panels, which pays off when each packed element is
  * reused many times, i.e. when m and n are both at least a few dozen (one Zen 4 core: about 100 GFLOP/s at
  * 1024³ against a 115 GFLOP/s FMA peak). Matrix-vector shapes ({@code m = 1}) are dominated by packing B and
- * run far below that; they are better served by a dedicated kernel (see the attention decode path).
+ * run far below that; a dedicated matrix-vector kernel would serve them better.
  */
 public final class Gemm {
     private static final String VECTOR_KERNEL = "dev.flashvec.gemm.VectorGemmKernel";
