@@ -4,6 +4,6 @@ package dev.flashvec.gemm;
 public enum Transpose {
     /** {@code op(X) = X}. */
     NO,
-    /** {@code op(X) = Xᵀ}: the operand is read as stored, only its index order differs (no copy is made). */
+    /** {@code op(X) = Xᵀ}: the operand is read as stored, only its index order differs (no transposed copy). */
     YES
 }
