@@ -40,6 +40,8 @@ final class VectorFlashAttention implements AttentionKernel {
     static final int BLOCK_ROWS = QV * VL;
     /** Keys per tile: one online-softmax step. A multiple of 4 keeps the 4-key micro-kernel full. */
     static final int KEY_TILE = 64;
+    /** Dims per partial dot product (see {@link #scores}). */
+    static final int DOT_BLOCK = 32;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
 
     /** Per-worker buffers, sized for one problem and reused by every task the worker runs. */
@@ -152,79 +154,89 @@ final class VectorFlashAttention implements AttentionKernel {
 
     /**
      * {@code st[jj][r] = Σ_d qt[d][r] · k[j0+jj][d]} for {@code jj < nk}: 4 keys × 4 query vectors per
-     * register tile, then single keys for the remainder.
+     * register tile, then single keys for the remainder. The sum over d runs in blocks of {@code DOT_BLOCK}
+     * dims, each from zero, then added (blocked summation): rounding error grows with the block length plus
+     * the number of blocks instead of with Dk, for one extra load/add/store per block.
      */
     static void scores(float[] qt, float[] ka, int kBase, int kStride, int dk, int nk, float[] st) {
         final int br = BLOCK_ROWS;
         int jj = 0;
         for (; jj + 4 <= nk; jj += 4) {
             int k0 = kBase + jj * kStride, k1 = k0 + kStride, k2 = k1 + kStride, k3 = k2 + kStride;
-            FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
-            FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-            FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-            for (int d = 0, qo = 0; d < dk; d++, qo += br) {
-                FloatVector q0 = FloatVector.fromArray(F, qt, qo);
-                FloatVector q1 = FloatVector.fromArray(F, qt, qo + VL);
-                FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * VL);
-                FloatVector q3 = FloatVector.fromArray(F, qt, qo + 3 * VL);
-                FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
-                a00 = q0.fma(w, a00);
-                a01 = q1.fma(w, a01);
-                a02 = q2.fma(w, a02);
-                a03 = q3.fma(w, a03);
-                w = FloatVector.broadcast(F, ka[k1 + d]);
-                a10 = q0.fma(w, a10);
-                a11 = q1.fma(w, a11);
-                a12 = q2.fma(w, a12);
-                a13 = q3.fma(w, a13);
-                w = FloatVector.broadcast(F, ka[k2 + d]);
-                a20 = q0.fma(w, a20);
-                a21 = q1.fma(w, a21);
-                a22 = q2.fma(w, a22);
-                a23 = q3.fma(w, a23);
-                w = FloatVector.broadcast(F, ka[k3 + d]);
-                a30 = q0.fma(w, a30);
-                a31 = q1.fma(w, a31);
-                a32 = q2.fma(w, a32);
-                a33 = q3.fma(w, a33);
+            for (int d0 = 0; d0 < dk; d0 += DOT_BLOCK) {
+                int d1 = Math.min(dk, d0 + DOT_BLOCK);
+                FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
+                FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+                FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+                FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+                for (int d = d0, qo = d0 * br; d < d1; d++, qo += br) {
+                    FloatVector q0 = FloatVector.fromArray(F, qt, qo);
+                    FloatVector q1 = FloatVector.fromArray(F, qt, qo + VL);
+                    FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * VL);
+                    FloatVector q3 = FloatVector.fromArray(F, qt, qo + 3 * VL);
+                    FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
+                    a00 = q0.fma(w, a00);
+                    a01 = q1.fma(w, a01);
+                    a02 = q2.fma(w, a02);
+                    a03 = q3.fma(w, a03);
+                    w = FloatVector.broadcast(F, ka[k1 + d]);
+                    a10 = q0.fma(w, a10);
+                    a11 = q1.fma(w, a11);
+                    a12 = q2.fma(w, a12);
+                    a13 = q3.fma(w, a13);
+                    w = FloatVector.broadcast(F, ka[k2 + d]);
+                    a20 = q0.fma(w, a20);
+                    a21 = q1.fma(w, a21);
+                    a22 = q2.fma(w, a22);
+                    a23 = q3.fma(w, a23);
+                    w = FloatVector.broadcast(F, ka[k3 + d]);
+                    a30 = q0.fma(w, a30);
+                    a31 = q1.fma(w, a31);
+                    a32 = q2.fma(w, a32);
+                    a33 = q3.fma(w, a33);
+                }
+                boolean first = d0 == 0;
+                int o = jj * br;
+                (first ? a00 : a00.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
+                (first ? a01 : a01.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
+                (first ? a02 : a02.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
+                (first ? a03 : a03.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
+                o += br;
+                (first ? a10 : a10.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
+                (first ? a11 : a11.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
+                (first ? a12 : a12.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
+                (first ? a13 : a13.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
+                o += br;
+                (first ? a20 : a20.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
+                (first ? a21 : a21.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
+                (first ? a22 : a22.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
+                (first ? a23 : a23.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
+                o += br;
+                (first ? a30 : a30.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
+                (first ? a31 : a31.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
+                (first ? a32 : a32.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
+                (first ? a33 : a33.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
             }
-            int o = jj * br;
-            a00.intoArray(st, o);
-            a01.intoArray(st, o + VL);
-            a02.intoArray(st, o + 2 * VL);
-            a03.intoArray(st, o + 3 * VL);
-            o += br;
-            a10.intoArray(st, o);
-            a11.intoArray(st, o + VL);
-            a12.intoArray(st, o + 2 * VL);
-            a13.intoArray(st, o + 3 * VL);
-            o += br;
-            a20.intoArray(st, o);
-            a21.intoArray(st, o + VL);
-            a22.intoArray(st, o + 2 * VL);
-            a23.intoArray(st, o + 3 * VL);
-            o += br;
-            a30.intoArray(st, o);
-            a31.intoArray(st, o + VL);
-            a32.intoArray(st, o + 2 * VL);
-            a33.intoArray(st, o + 3 * VL);
         }
         for (; jj < nk; jj++) {
             int k0 = kBase + jj * kStride;
-            FloatVector a0 = F.zero().reinterpretAsFloats(), a1 = a0, a2 = a0, a3 = a0;
-            for (int d = 0, qo = 0; d < dk; d++, qo += br) {
-                FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
-                a0 = FloatVector.fromArray(F, qt, qo).fma(w, a0);
-                a1 = FloatVector.fromArray(F, qt, qo + VL).fma(w, a1);
-                a2 = FloatVector.fromArray(F, qt, qo + 2 * VL).fma(w, a2);
-                a3 = FloatVector.fromArray(F, qt, qo + 3 * VL).fma(w, a3);
+            for (int d0 = 0; d0 < dk; d0 += DOT_BLOCK) {
+                int d1 = Math.min(dk, d0 + DOT_BLOCK);
+                FloatVector a0 = F.zero().reinterpretAsFloats(), a1 = a0, a2 = a0, a3 = a0;
+                for (int d = d0, qo = d0 * br; d < d1; d++, qo += br) {
+                    FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
+                    a0 = FloatVector.fromArray(F, qt, qo).fma(w, a0);
+                    a1 = FloatVector.fromArray(F, qt, qo + VL).fma(w, a1);
+                    a2 = FloatVector.fromArray(F, qt, qo + 2 * VL).fma(w, a2);
+                    a3 = FloatVector.fromArray(F, qt, qo + 3 * VL).fma(w, a3);
+                }
+                boolean first = d0 == 0;
+                int o = jj * br;
+                (first ? a0 : a0.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
+                (first ? a1 : a1.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
+                (first ? a2 : a2.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
+                (first ? a3 : a3.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
             }
-            int o = jj * br;
-            a0.intoArray(st, o);
-            a1.intoArray(st, o + VL);
-            a2.intoArray(st, o + 2 * VL);
-            a3.intoArray(st, o + 3 * VL);
         }
     }
 
@@ -286,7 +298,9 @@ final class VectorFlashAttention implements AttentionKernel {
 
     /**
      * {@code ot[d][r] = alpha[r] · ot[d][r] + Σ_jj st[jj][r] · v[j0+jj][d]}: 4 dims × 4 query vectors per
-     * register tile, then single dims for the remainder.
+     * register tile, then single dims for the remainder. Each tile's sum starts from zero and is added to
+     * the running output once (blocked summation): the rounding error grows with the tile length plus the
+     * number of tiles rather than with Sk, at no extra cost since the output is loaded and stored anyway.
      */
     static void accumulate(float[] st, int nk, float[] va, int vBase, int vStride, int dv, float[] ot, float[] alpha) {
         final int br = BLOCK_ROWS;
@@ -297,22 +311,10 @@ final class VectorFlashAttention implements AttentionKernel {
         int d = 0;
         for (; d + 4 <= dv; d += 4) {
             int o0 = d * br, o1 = o0 + br, o2 = o1 + br, o3 = o2 + br;
-            FloatVector a00 = FloatVector.fromArray(F, ot, o0).mul(al0);
-            FloatVector a01 = FloatVector.fromArray(F, ot, o0 + VL).mul(al1);
-            FloatVector a02 = FloatVector.fromArray(F, ot, o0 + 2 * VL).mul(al2);
-            FloatVector a03 = FloatVector.fromArray(F, ot, o0 + 3 * VL).mul(al3);
-            FloatVector a10 = FloatVector.fromArray(F, ot, o1).mul(al0);
-            FloatVector a11 = FloatVector.fromArray(F, ot, o1 + VL).mul(al1);
-            FloatVector a12 = FloatVector.fromArray(F, ot, o1 + 2 * VL).mul(al2);
-            FloatVector a13 = FloatVector.fromArray(F, ot, o1 + 3 * VL).mul(al3);
-            FloatVector a20 = FloatVector.fromArray(F, ot, o2).mul(al0);
-            FloatVector a21 = FloatVector.fromArray(F, ot, o2 + VL).mul(al1);
-            FloatVector a22 = FloatVector.fromArray(F, ot, o2 + 2 * VL).mul(al2);
-            FloatVector a23 = FloatVector.fromArray(F, ot, o2 + 3 * VL).mul(al3);
-            FloatVector a30 = FloatVector.fromArray(F, ot, o3).mul(al0);
-            FloatVector a31 = FloatVector.fromArray(F, ot, o3 + VL).mul(al1);
-            FloatVector a32 = FloatVector.fromArray(F, ot, o3 + 2 * VL).mul(al2);
-            FloatVector a33 = FloatVector.fromArray(F, ot, o3 + 3 * VL).mul(al3);
+            FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
+            FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+            FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
             for (int jj = 0, po = 0, vo = vBase + d; jj < nk; jj++, po += br, vo += vStride) {
                 FloatVector p0 = FloatVector.fromArray(F, st, po);
                 FloatVector p1 = FloatVector.fromArray(F, st, po + VL);
@@ -339,29 +341,26 @@ final class VectorFlashAttention implements AttentionKernel {
                 a32 = p2.fma(w, a32);
                 a33 = p3.fma(w, a33);
             }
-            a00.intoArray(ot, o0);
-            a01.intoArray(ot, o0 + VL);
-            a02.intoArray(ot, o0 + 2 * VL);
-            a03.intoArray(ot, o0 + 3 * VL);
-            a10.intoArray(ot, o1);
-            a11.intoArray(ot, o1 + VL);
-            a12.intoArray(ot, o1 + 2 * VL);
-            a13.intoArray(ot, o1 + 3 * VL);
-            a20.intoArray(ot, o2);
-            a21.intoArray(ot, o2 + VL);
-            a22.intoArray(ot, o2 + 2 * VL);
-            a23.intoArray(ot, o2 + 3 * VL);
-            a30.intoArray(ot, o3);
-            a31.intoArray(ot, o3 + VL);
-            a32.intoArray(ot, o3 + 2 * VL);
-            a33.intoArray(ot, o3 + 3 * VL);
+            FloatVector.fromArray(F, ot, o0).fma(al0, a00).intoArray(ot, o0);
+            FloatVector.fromArray(F, ot, o0 + VL).fma(al1, a01).intoArray(ot, o0 + VL);
+            FloatVector.fromArray(F, ot, o0 + 2 * VL).fma(al2, a02).intoArray(ot, o0 + 2 * VL);
+            FloatVector.fromArray(F, ot, o0 + 3 * VL).fma(al3, a03).intoArray(ot, o0 + 3 * VL);
+            FloatVector.fromArray(F, ot, o1).fma(al0, a10).intoArray(ot, o1);
+            FloatVector.fromArray(F, ot, o1 + VL).fma(al1, a11).intoArray(ot, o1 + VL);
+            FloatVector.fromArray(F, ot, o1 + 2 * VL).fma(al2, a12).intoArray(ot, o1 + 2 * VL);
+            FloatVector.fromArray(F, ot, o1 + 3 * VL).fma(al3, a13).intoArray(ot, o1 + 3 * VL);
+            FloatVector.fromArray(F, ot, o2).fma(al0, a20).intoArray(ot, o2);
+            FloatVector.fromArray(F, ot, o2 + VL).fma(al1, a21).intoArray(ot, o2 + VL);
+            FloatVector.fromArray(F, ot, o2 + 2 * VL).fma(al2, a22).intoArray(ot, o2 + 2 * VL);
+            FloatVector.fromArray(F, ot, o2 + 3 * VL).fma(al3, a23).intoArray(ot, o2 + 3 * VL);
+            FloatVector.fromArray(F, ot, o3).fma(al0, a30).intoArray(ot, o3);
+            FloatVector.fromArray(F, ot, o3 + VL).fma(al1, a31).intoArray(ot, o3 + VL);
+            FloatVector.fromArray(F, ot, o3 + 2 * VL).fma(al2, a32).intoArray(ot, o3 + 2 * VL);
+            FloatVector.fromArray(F, ot, o3 + 3 * VL).fma(al3, a33).intoArray(ot, o3 + 3 * VL);
         }
         for (; d < dv; d++) {
             int o0 = d * br;
-            FloatVector a0 = FloatVector.fromArray(F, ot, o0).mul(al0);
-            FloatVector a1 = FloatVector.fromArray(F, ot, o0 + VL).mul(al1);
-            FloatVector a2 = FloatVector.fromArray(F, ot, o0 + 2 * VL).mul(al2);
-            FloatVector a3 = FloatVector.fromArray(F, ot, o0 + 3 * VL).mul(al3);
+            FloatVector a0 = F.zero().reinterpretAsFloats(), a1 = a0, a2 = a0, a3 = a0;
             for (int jj = 0, po = 0, vo = vBase + d; jj < nk; jj++, po += br, vo += vStride) {
                 FloatVector w = FloatVector.broadcast(F, va[vo]);
                 a0 = FloatVector.fromArray(F, st, po).fma(w, a0);
@@ -369,10 +368,10 @@ final class VectorFlashAttention implements AttentionKernel {
                 a2 = FloatVector.fromArray(F, st, po + 2 * VL).fma(w, a2);
                 a3 = FloatVector.fromArray(F, st, po + 3 * VL).fma(w, a3);
             }
-            a0.intoArray(ot, o0);
-            a1.intoArray(ot, o0 + VL);
-            a2.intoArray(ot, o0 + 2 * VL);
-            a3.intoArray(ot, o0 + 3 * VL);
+            FloatVector.fromArray(F, ot, o0).fma(al0, a0).intoArray(ot, o0);
+            FloatVector.fromArray(F, ot, o0 + VL).fma(al1, a1).intoArray(ot, o0 + VL);
+            FloatVector.fromArray(F, ot, o0 + 2 * VL).fma(al2, a2).intoArray(ot, o0 + 2 * VL);
+            FloatVector.fromArray(F, ot, o0 + 3 * VL).fma(al3, a3).intoArray(ot, o0 + 3 * VL);
         }
     }
 

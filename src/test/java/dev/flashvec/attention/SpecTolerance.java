@@ -34,13 +34,42 @@ final class SpecTolerance {
         return worst;
     }
 
-    /** Largest |o_ref| (NaN-free outputs assumed). */
-    static double maxAbs(ReferenceAttention.Result ref) {
-        double m = 0;
-        for (double x : ref.output()) {
-            m = Math.max(m, Math.abs(x));
+    /** Root-mean-square of o − ref over all output elements. */
+    static double rmsError(Tensor out, ReferenceAttention.Result ref) {
+        double sum = 0;
+        int[] s = ref.shape();
+        for (int b = 0; b < s[0]; b++) {
+            for (int h = 0; h < s[1]; h++) {
+                for (int i = 0; i < s[2]; i++) {
+                    for (int d = 0; d < s[3]; d++) {
+                        double e = out.get(b, h, i, d) - ref.output(b, h, i, d);
+                        sum += e * e;
+                    }
+                }
+            }
         }
-        return m;
+        return Math.sqrt(sum / ref.output().length);
+    }
+
+    /** Root-mean-square of got − ref over all output elements. */
+    static double rmsError(ReferenceAttention.Result got, ReferenceAttention.Result ref) {
+        double sum = 0;
+        for (int i = 0; i < ref.output().length; i++) {
+            double e = got.output()[i] - ref.output()[i];
+            sum += e * e;
+        }
+        return Math.sqrt(sum / ref.output().length);
+    }
+
+    /** Number of query rows with at least one allowed key (finite LSE). */
+    static int liveRows(ReferenceAttention.Result ref) {
+        int n = 0;
+        for (double x : ref.lse()) {
+            if (x != Double.NEGATIVE_INFINITY) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Fails with the first element outside the tolerance, naming its coordinates. */

@@ -50,17 +50,17 @@ class VectorMathTest {
 
     @Test
     void tanhIsAccurate() {
-        double ulps = maxUlps(VectorMath::tanh, Math::tanh, -10f, 10f, 400_000);
+        double ulps = Math.max(maxUlps(VectorMath::tanh, Math::tanh, -10f, 10f, 400_000),
+                maxUlps(VectorMath::tanh, Math::tanh, -1f, 1f, 400_000));
         System.out.println("tanh max ulps on [-10, 10]: " + ulps);
-        // The quotient of two ~1-ulp quantities: documented as within 3 ulps (VectorMath's Javadoc).
-        assertTrue(ulps <= 3, "tanh error " + ulps + " ulps");
+        assertTrue(ulps <= 2, "tanh error " + ulps + " ulps");
     }
 
     @Test
     void specialValues() {
         float[] in = new float[F.length()], out = new float[F.length()];
         float[] cases = {Float.NEGATIVE_INFINITY, -100f, Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY};
-        float[] expWant = {0f, 0f, Float.NaN, 1f, 1f, Float.NaN};
+        float[] expWant = {0f, 0f, Float.NaN, 1f, 1f, Float.NaN}; // exp above 88 is unspecified (clamped)
         float[] tanhWant = {-1f, -1f, Float.NaN, 0f, 0f, 1f};
         for (int c = 0; c < cases.length; c++) {
             java.util.Arrays.fill(in, cases[c]);
