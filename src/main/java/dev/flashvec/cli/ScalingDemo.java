@@ -96,7 +96,8 @@ final class ScalingDemo {
                             + " memory budget")
                     : measure(materialized, q, k, v, mo, lastMaterialized, start);
             out.println(describe(m));
-            String delta = f.skipped() == null && m.skipped() == null ? String.format(Locale.ROOT, "%.1e", maxDiff(fo, mo)) : "";
+            boolean both = f.skipped() == null && m.skipped() == null;
+            String delta = both ? String.format(Locale.ROOT, "%.1e", maxDiff(fo, mo)) : "";
             table.row(Integer.toString(n), time(f), alloc(f), time(m), alloc(m), bytes(matrix), delta);
             lastFused = f.skipped() == null ? f : lastFused;
             lastMaterialized = m.skipped() == null ? m : lastMaterialized;
@@ -124,10 +125,9 @@ final class ScalingDemo {
 
     /**
      * Runs both sides on the smaller sizes, round after round, until the warm-up time (at most a fifth of the
-     * time budget) is up. Every size takes
-     * part because the matrix products choose different blockings and loop tails by shape, and a path that C2
-     * has not compiled yet runs vector code interpreted, boxing every vector on the heap: slow, and fatal to
-     * the allocation figures.
+     * time budget) is up. Every size takes part because the matrix products choose different blockings and loop
+     * tails by shape, and a path that C2 has not compiled yet runs vector code interpreted, boxing every vector
+     * on the heap: slow, and fatal to the allocation figures.
      */
     private void warmUp(Side... sides) {
         List<Tensor[]> inputs = new ArrayList<>();
