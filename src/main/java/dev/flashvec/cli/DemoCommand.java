@@ -23,13 +23,13 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--max-n", hidden = true, defaultValue = "8192",
+    @Option(names = "--max-n", hidden = true, defaultValue = "32768",
             description = "Largest n of the scaling run (powers of two from 256; below 256 skips it).")
     private int maxN;
 
     @Option(names = "--materialized-budget-mib", hidden = true, defaultValue = "1024",
             description = "Largest n×n score matrix, in MiB, that the materialized side may allocate.")
-    private long budgetMib;
+    private double budgetMib;
 
     @Option(names = "--time-budget", hidden = true, defaultValue = "25",
             description = "Seconds the scaling run may take; sizes predicted to overrun it are skipped.")
@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (budgetMib < 0 || !(timeBudget > 0)) {
+        if (!(budgetMib >= 0) || !(timeBudget > 0)) {
             throw new IllegalArgumentException("--materialized-budget-mib must be >= 0 and --time-budget > 0");
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -47,7 +47,8 @@ final class DemoCommand implements Callable<Integer> {
         // the only thread doing any work.
         try (ComputePool pool = ComputePool.create(1)) {
             SixTokenDemo.print(out, EngineOptions.engine(pool));
-            new ScalingDemo(out, EngineOptions.engine(pool), maxN, budgetMib << 20, timeBudget).run();
+            new ScalingDemo(out, EngineOptions.engine(pool), maxN, (long) Math.min(Long.MAX_VALUE, budgetMib * (1 << 20)),
+                    timeBudget).run();
         }
         return Main.OK;
     }

@@ -9,6 +9,8 @@ import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -18,8 +20,8 @@ import java.util.Random;
  *
  * <p>Memory is measured as the heap bytes the calling thread allocates during one call
  * ({@code com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes}); with a one-thread pool the calling
- * thread does all the work, so that is all the call allocates. Outputs are allocated beforehand where the API
- * allows it, so the number is the call's own working memory. Sizes whose score matrix would exceed the memory
+ * thread does all the work, so that is all the call allocates. The fused output is allocated beforehand, so its
+ * number is the call's own working memory. Sizes whose score matrix would exceed the memory
  * budget, or that would overrun the time budget judging by the previous size (time grows as n²), are skipped
  * and the table says so.
  */
@@ -30,6 +32,7 @@ final class ScalingDemo {
     private static final double REPEAT_SECONDS = 0.2;
     private static final int MAX_REPEATS = 20;
     private static final double WARMUP_SECONDS = 2.0;
+    private static final int WARMUP_MAX_N = 2048;
 
     private final PrintWriter out;
     private final Attention fused;
@@ -65,13 +68,18 @@ final class ScalingDemo {
             out.println("   (skipped: --max-n " + maxN + " is below " + FIRST_N + ")");
             return;
         }
+        // A budget the heap cannot hold would end the demo with an OutOfMemoryError: stay well inside it.
+        long budget = Math.min(budgetBytes, Runtime.getRuntime().maxMemory() / 4);
+        if (budget < budgetBytes) {
+            out.println("   (materialized budget lowered to " + bytes(budget) + ", a quarter of the maximum heap)");
+        }
         Side fusedSide = (q, k, v, o) -> fused.forward(q, k, v, AttentionOptions.defaults(), o, null);
         Side materialized = materializedSide();
         long start = System.nanoTime();
         warmUp(fusedSide, materialized);
         out.printf(Locale.ROOT, "   JIT warm-up: %.1f s%n", seconds(start));
         TextTable table = new TextTable("n", "fused time", "fused alloc", "materialized time", "materialized alloc",
-                "n×n floats", "max |Δ|");
+                "n×n scores", "max |Δ|");
         Measurement lastFused = null, lastMaterialized = null;
         for (int n = FIRST_N; n <= maxN && n > 0; n *= 2) {
             Random r = new Random(n);
@@ -83,12 +91,13 @@ final class ScalingDemo {
             out.print(describe(f) + "  |  materialized ");
             out.flush();
             long matrix = 4L * n * n;
-            Measurement m = matrix > budgetBytes
-                    ? Measurement.skip("skipped: its " + bytes(matrix) + " score matrix exceeds the " + bytes(budgetBytes)
-                            + " budget")
+            Measurement m = matrix > budget
+                    ? Measurement.skip("skipped: its " + bytes(matrix) + " score matrix exceeds the " + bytes(budget)
+                            + " memory budget")
                     : measure(materialized, q, k, v, mo, lastMaterialized, start);
             out.println(describe(m));
-            String delta = f.skipped() == null && m.skipped() == null ? String.format(Locale.ROOT, "%.1e", maxDiff(fo, mo)) : "";
+            boolean both = f.skipped() == null && m.skipped() == null;
+            String delta = both ? String.format(Locale.ROOT, "%.1e", maxDiff(fo, mo)) : "";
             table.row(Integer.toString(n), time(f), alloc(f), time(m), alloc(m), bytes(matrix), delta);
             lastFused = f.skipped() == null ? f : lastFused;
             lastMaterialized = m.skipped() == null ? m : lastMaterialized;
@@ -96,10 +105,11 @@ final class ScalingDemo {
         out.println();
         table.lines("   ").forEach(out::println);
         out.println();
-        out.println("   time: best of up to " + MAX_REPEATS + " calls (one call for large n). alloc: heap bytes allocated by the");
-        out.println("   calling thread during one call (ThreadMXBean.getThreadAllocatedBytes; the only working thread),");
-        out.println("   output preallocated. The fused kernel streams K/V tiles through an online softmax and needs only");
-        out.println("   per-tile scratch; the materialized one stores all n×n scores, so its memory grows as n².");
+        out.println("   time: best of up to " + MAX_REPEATS + " calls (a single call for large n).");
+        out.println("   alloc: heap bytes allocated by the calling thread during one call (ThreadMXBean.getThreadAllocatedBytes;");
+        out.println("   with one thread it does all the work). The fused output is preallocated, the materialized side");
+        out.println("   allocates its own (n·D floats). The fused kernel streams K/V tiles through an online softmax and");
+        out.println("   needs only per-tile scratch; the materialized one stores all n×n scores, so its memory grows as n².");
         out.println("   max |Δ|: largest difference between the two outputs.");
     }
 
@@ -113,17 +123,26 @@ final class ScalingDemo {
         };
     }
 
-    /** Runs both sides on a small size until C2 has compiled the hot loops (or the warm-up time is up). */
+    /**
+     * Runs both sides on the smaller sizes, round after round, until the warm-up time (at most a fifth of the
+     * time budget) is up. Every size takes part because the matrix products choose different blockings and loop
+     * tails by shape, and a path that C2 has not compiled yet runs vector code interpreted, boxing every vector
+     * on the heap: slow, and fatal to the allocation figures.
+     */
     private void warmUp(Side... sides) {
+        List<Tensor[]> inputs = new ArrayList<>();
         Random r = new Random(1);
-        int n = Math.min(maxN, 2 * FIRST_N);
-        Tensor q = random(r, n), k = random(r, n), v = random(r, n), o = Tensor.zeros(1, 1, n, D);
-        long start = System.nanoTime();
-        for (int i = 0; i < 50 && seconds(start) < WARMUP_SECONDS; i++) {
-            for (Side s : sides) {
-                s.run(q, k, v, o);
-            }
+        for (int n = FIRST_N; n <= Math.min(maxN, WARMUP_MAX_N); n *= 2) {
+            inputs.add(new Tensor[] {random(r, n), random(r, n), random(r, n), Tensor.zeros(1, 1, n, D)});
         }
+        long start = System.nanoTime();
+        do {
+            for (Tensor[] in : inputs) {
+                for (Side s : sides) {
+                    s.run(in[0], in[1], in[2], in[3]);
+                }
+            }
+        } while (seconds(start) < Math.min(WARMUP_SECONDS, timeBudget / 5));
     }
 
     private Measurement measure(Side side, Tensor q, Tensor k, Tensor v, Tensor o, Measurement previous, long start) {

@@ -1,7 +1,6 @@
 package dev.flashvec.tensor;
 
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * An n-dimensional array as stored in an {@code .npy} file: C-order shape, element type and the elements,
@@ -101,7 +100,10 @@ public final class NpyArray {
 
     /** The same array under another name (used in error messages). */
     public NpyArray named(String newName) {
-        return new NpyArray(Objects.requireNonNull(newName, "name"), shape, dtype, data);
+        if (newName == null) {
+            throw new IllegalArgumentException("name must not be null");
+        }
+        return new NpyArray(newName, shape, dtype, data);
     }
 
     /** The shape (a copy); empty for a 0-d scalar. */

@@ -52,4 +52,38 @@ class DemoCommandTest {
         Arrays.fill(same, widths[0]);
         assertArrayEquals(same, widths, String.join("\n", scores));
     }
+
+    @Test
+    void scalingRunReportsBothSidesAndSkipsOverBudget() {
+        Cli.Run run = Cli.run("demo", "--max-n", "512", "--materialized-budget-mib", "0.5");
+        assertEquals(Main.OK, run.code(), run::toString);
+        String out = run.out();
+        assertTrue(out.contains("JIT warm-up"), out);
+        String n256 = line(out, "   n=256 ");
+        assertTrue(n256.matches(".*fused +[0-9.]+ (µs|ms|s) +[0-9.]+ (B|KiB|MiB)  \\|  materialized +[0-9.]+ (µs|ms|s) .*"),
+                n256);
+        assertTrue(line(out, "   n=512 ").contains("materialized skipped: its 1.0 MiB score matrix exceeds the 512 KiB"
+                + " memory budget"), out);
+        assertTrue(line(out, "   512 ").contains("skipped"), out);
+        assertTrue(out.contains("ThreadMXBean.getThreadAllocatedBytes"), out);
+    }
+
+    @Test
+    void sizesPredictedToOverrunTheTimeBudgetAreSkipped() {
+        Cli.Run run = Cli.run("demo", "--max-n", "512", "--time-budget", "1e-6");
+        assertEquals(Main.OK, run.code(), run::toString);
+        assertTrue(line(run.out(), "   n=512 ").contains("fused skipped: would take"), run::toString);
+    }
+
+    @Test
+    void invalidBudgetsAreUserErrors() {
+        Cli.Run run = Cli.run("demo", "--time-budget", "0");
+        assertEquals(Main.USER_ERROR, run.code(), run::toString);
+        assertEquals(1, run.err().lines().count(), run::toString);
+    }
+
+    private static String line(String text, String prefix) {
+        return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(
+                "no line starting with '" + prefix + "' in\n" + text));
+    }
 }
