@@ -43,11 +43,13 @@ final class VectorFlashAttention implements AttentionKernel {
     /** Dims per partial dot product (see {@link #scores}). */
     static final int DOT_BLOCK = 32;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+    private static final int NEG_INF_BITS = Float.floatToRawIntBits(NEG_INF);
 
     /** Per-worker buffers, sized for one problem and reused by every task the worker runs. */
     private static final class Scratch {
         final float[] qt, st, ot, mt;
         final float[] m = new float[BLOCK_ROWS], l = new float[BLOCK_ROWS], alpha = new float[BLOCK_ROWS];
+        final float[] tileMax = new float[BLOCK_ROWS];
         final int[] lo = new int[BLOCK_ROWS], hi = new int[BLOCK_ROWS];
 
         Scratch(AttentionProblem p) {
@@ -109,7 +111,7 @@ final class VectorFlashAttention implements AttentionKernel {
                     mt = s.mt;
                     transposeMaskTile(p.mask.bias(), mt, b, h, i0, n, j0, nk);
                 }
-                softmaxStep(s.st, nk, s.m, s.l, s.alpha, lo, hi, j0, full, p.scale, p.softcap, mt);
+                softmaxStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, lo, hi, j0, full, p.scale, p.softcap, mt);
                 accumulate(s.st, nk, v.array(), v.index(b, kvh, j0, 0), vStride, p.dv, s.ot, s.alpha);
             }
         }
@@ -243,46 +245,96 @@ final class VectorFlashAttention implements AttentionKernel {
     /**
      * One online-softmax step over a tile of {@code nk} keys, per query lane: scale, softcap, mask, interval
      * checks, new running max, {@code alpha = exp(m_old − m_new)}, probabilities written over the scores,
-     * and the running sum rescaled and extended. A lane whose max is still {@code -inf} (nothing allowed
-     * yet) uses 0 as its reference so that {@code -inf − -inf} never makes a NaN.
+     * and the running sum rescaled and extended.
+     *
+     * <p>Split into small passes that hand each other only arrays: one method holding every branch grew past
+     * C2's inlining budget as soon as a causal run made its rare branches hot, {@code exp} stopped being
+     * inlined, and every vector crossing that call was boxed (200 MB per call at S=2048).
      */
-    static void softmaxStep(float[] st, int nk, float[] m, float[] l, float[] alpha, int[] lo, int[] hi, int j0,
-                            boolean full, float scale, float softcap, float[] mt) {
+    static void softmaxStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, int[] lo,
+                            int[] hi, int j0, boolean full, float scale, float softcap, float[] mt) {
+        if (full && softcap == 0f && mt == null) {
+            scaleAndMax(st, nk, scale, tileMax);
+        } else {
+            scaleAndCap(st, nk, scale, softcap);
+            limitAndMax(st, nk, tileMax, lo, hi, j0, full, mt);
+        }
+        expStep(st, nk, m, l, alpha, tileMax);
+    }
+
+    /** {@code st *= scale} and the per-lane max of the tile into {@code tileMax}. */
+    static void scaleAndMax(float[] st, int nk, float scale, float[] tileMax) {
+        final int br = BLOCK_ROWS;
+        for (int c = 0; c < QV; c++) {
+            FloatVector mx = FloatVector.broadcast(F, NEG_INF);
+            for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
+                FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
+                sv.intoArray(st, o);
+                mx = mx.max(sv);
+            }
+            mx.intoArray(tileMax, c * VL);
+        }
+    }
+
+    /** {@code st = scale·st}, then {@code softcap·tanh(st/softcap)} when a softcap is set. */
+    static void scaleAndCap(float[] st, int nk, float scale, float softcap) {
+        final int br = BLOCK_ROWS;
+        for (int c = 0; c < QV; c++) {
+            for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
+                FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
+                if (softcap > 0f) {
+                    sv = VectorMath.tanh(sv.div(softcap)).mul(softcap);
+                }
+                sv.intoArray(st, o);
+            }
+        }
+    }
+
+    /**
+     * Adds the mask tile (its {@code -inf} entries disallow), sets keys outside each lane's interval to
+     * {@code -inf} unless the tile is {@code full}, and writes the per-lane max into {@code tileMax}.
+     */
+    static void limitAndMax(float[] st, int nk, float[] tileMax, int[] lo, int[] hi, int j0, boolean full,
+                            float[] mt) {
         final int br = BLOCK_ROWS;
         FloatVector negInf = FloatVector.broadcast(F, NEG_INF);
         for (int c = 0; c < QV; c++) {
             int co = c * VL;
             FloatVector mx = negInf;
-            if (full && softcap == 0f && mt == null) {
-                for (int jj = 0, o = co; jj < nk; jj++, o += br) {
-                    FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
-                    sv.intoArray(st, o);
-                    mx = mx.max(sv);
+            IntVector loV = IntVector.fromArray(I, lo, co), hiV = IntVector.fromArray(I, hi, co);
+            for (int jj = 0, o = co; jj < nk; jj++, o += br) {
+                FloatVector sv = FloatVector.fromArray(F, st, o);
+                if (mt != null) {
+                    FloatVector bias = FloatVector.fromArray(F, mt, o);
+                    sv = sv.add(bias).blend(negInf, bias.eq(negInf));
                 }
-            } else {
-                IntVector loV = IntVector.fromArray(I, lo, co), hiV = IntVector.fromArray(I, hi, co);
-                for (int jj = 0, o = co; jj < nk; jj++, o += br) {
-                    FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
-                    if (softcap > 0f) {
-                        sv = VectorMath.tanh(sv.div(softcap)).mul(softcap);
-                    }
-                    if (mt != null) {
-                        FloatVector bias = FloatVector.fromArray(F, mt, o);
-                        sv = sv.add(bias).blend(negInf, bias.eq(negInf));
-                    }
-                    if (!full) {
-                        int j = j0 + jj;
-                        VectorMask<Integer> allowed = loV.compare(VectorOperators.LE, j)
-                                .and(hiV.compare(VectorOperators.GE, j));
-                        sv = sv.blend(negInf, allowed.not().cast(F));
-                    }
-                    sv.intoArray(st, o);
-                    mx = mx.max(sv);
+                if (!full) {
+                    // Blend in the int domain: reinterpreting same-shape vectors is free, converting masks
+                    // between int and float lanes need not be.
+                    int j = j0 + jj;
+                    VectorMask<Integer> allowed = loV.compare(VectorOperators.LE, j)
+                            .and(hiV.compare(VectorOperators.GE, j));
+                    sv = sv.reinterpretAsInts().blend(NEG_INF_BITS, allowed.not()).reinterpretAsFloats();
                 }
+                sv.intoArray(st, o);
+                mx = mx.max(sv);
             }
+            mx.intoArray(tileMax, co);
+        }
+    }
+
+    /**
+     * New running max, {@code alpha = exp(m_old − m_new)}, {@code st = exp(st − m_new)} and
+     * {@code l = alpha·l + Σ st}. A lane whose max is still {@code -inf} (nothing allowed yet) uses 0 as its
+     * reference so that {@code -inf − -inf} never makes a NaN.
+     */
+    static void expStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax) {
+        final int br = BLOCK_ROWS;
+        for (int c = 0; c < QV; c++) {
+            int co = c * VL;
             FloatVector mOld = FloatVector.fromArray(F, m, co);
-            FloatVector mNew = mOld.max(mx);
-            FloatVector ref = mNew.blend(0f, mNew.eq(negInf));
+            FloatVector mNew = mOld.max(FloatVector.fromArray(F, tileMax, co));
+            FloatVector ref = mNew.blend(0f, mNew.eq(NEG_INF));
             FloatVector a = VectorMath.exp(mOld.sub(ref));
             FloatVector sum = F.zero().reinterpretAsFloats();
             for (int jj = 0, o = co; jj < nk; jj++, o += br) {

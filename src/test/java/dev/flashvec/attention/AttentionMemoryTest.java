@@ -3,6 +3,7 @@ package dev.flashvec.attention;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.attention.CausalAlignment;
 import dev.flashvec.simd.Backend;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Tensor;
@@ -43,6 +44,50 @@ class AttentionMemoryTest {
                     allocated, 100.0 * allocated / scoreMatrix, scoreMatrix);
             assertTrue(allocated < scoreMatrix / 100, "allocated " + allocated + " bytes");
             assertTrue(Float.isFinite(out.get(0, 0, s - 1, d - 1)));
+        }
+    }
+
+    @Test
+    void everyOptionPathAllocatesOnlyScratchOnceCompiled() {
+        // Regression guard: a kernel method that outgrows C2's inlining budget on some option path boxes its
+        // vectors (a causal run once allocated 200 MB per call). Compiled, a call allocates only its
+        // per-worker scratch (~70 KB here). Compilation happens in the background, so each option set gets
+        // up to 40 rounds to get there; a boxed path stays at megabytes per call forever.
+        int s = 256, d = 64, heads = 4;
+        Random r = new Random(3);
+        Tensor t = Tensor.wrap(Gen.normal(r, heads * s * d), dev.flashvec.tensor.Layout.BHSD, 1, heads, s, d);
+        Tensor out = Tensor.zeros(1, heads, s, d);
+        boolean[] allowed = new boolean[s * s];
+        for (int i = 0; i < allowed.length; i++) {
+            allowed[i] = r.nextInt(4) != 0;
+        }
+        float[] bias = Gen.normal(r, s * s);
+        AttentionOptions[] options = {
+            AttentionOptions.defaults(),
+            AttentionOptions.builder().causal(CausalAlignment.TOP_LEFT).build(),
+            AttentionOptions.builder().softcap(5f).build(),
+            AttentionOptions.builder().mask(AttentionMask.allowed(allowed, 1, 1, s, s)).build(),
+            AttentionOptions.builder().mask(AttentionMask.additive(
+                    Tensor.wrap(bias, dev.flashvec.tensor.Layout.BHSD, 1, 1, s, s))).build(),
+            AttentionOptions.builder().causal(CausalAlignment.BOTTOM_RIGHT).window(50, 10)
+                    .kvLengths(new int[] {200}).softcap(30f).build(),
+        };
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long limit = 256 * 1024;
+        try (ComputePool pool = ComputePool.create(1)) {
+            Attention attention = Attention.create(Backend.VECTOR, pool);
+            for (AttentionOptions o : options) {
+                long perCall = Long.MAX_VALUE;
+                for (int round = 0; round < 40 && perCall > limit; round++) {
+                    for (AttentionOptions any : options) { // keep every path's profile hot, as in a real mix
+                        attention.forward(t, t, t, any, out, null);
+                    }
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    attention.forward(t, t, t, o, out, null);
+                    perCall = threads.getCurrentThreadAllocatedBytes() - before;
+                }
+                assertTrue(perCall <= limit, o + " allocated " + perCall + " bytes per call once compiled");
+            }
         }
     }
 
