@@ -104,7 +104,7 @@ final class VectorFlashAttention implements AttentionKernel {
             int kStride = k.stride(Tensor.SEQ), vStride = v.stride(Tensor.SEQ);
             for (int j0 = first; j0 <= last; j0 += KEY_TILE) {
                 int nk = Math.min(KEY_TILE, last + 1 - j0);
-                scores(s.qt, k.array(), k.index(b, kvh, j0, 0), kStride, p.dk, nk, s.st);
+                scores(s.qt, k.array(), k.index(b, kvh, j0, 0), kStride, p.dk, nk, s.st, s.tileMax);
                 boolean full = j0 >= fullFrom && j0 + nk - 1 <= fullTo;
                 float[] mt = null;
                 if (p.mask != null) {
@@ -155,23 +155,27 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /**
-     * {@code st[jj][r] = Σ_d qt[d][r] · k[j0+jj][d]} for {@code jj < nk}: 4 keys × 4 query vectors per
-     * register tile, then single keys for the remainder. The sum over d runs in blocks of {@code DOT_BLOCK}
-     * dims, each from zero, then added (blocked summation): rounding error grows with the block length plus
-     * the number of blocks instead of with Dk, for one extra load/add/store per block.
+     * {@code st[jj][r] = Σ_d qt[d][r] · k[j0+jj][d]} for {@code jj < nk}, and the per-lane max of those raw
+     * scores in {@code tileMax} (so that a tile without masks needs no separate pass for its max): 4 keys ×
+     * 4 query vectors per register tile, then single keys for the remainder. The sum over d runs in blocks
+     * of {@code DOT_BLOCK} dims, each from zero, then added (blocked summation): rounding error grows with the
+     * block length plus the number of blocks instead of with Dk, for one extra load/add/store per block.
      */
-    static void scores(float[] qt, float[] ka, int kBase, int kStride, int dk, int nk, float[] st) {
+    static void scores(float[] qt, float[] ka, int kBase, int kStride, int dk, int nk, float[] st, float[] tileMax) {
         final int br = BLOCK_ROWS;
+        final int lastBlock = (dk - 1) / DOT_BLOCK * DOT_BLOCK;
+        FloatVector m0 = FloatVector.broadcast(F, NEG_INF), m1 = m0, m2 = m0, m3 = m0;
         int jj = 0;
         for (; jj + 4 <= nk; jj += 4) {
             int k0 = kBase + jj * kStride, k1 = k0 + kStride, k2 = k1 + kStride, k3 = k2 + kStride;
-            for (int d0 = 0; d0 < dk; d0 += DOT_BLOCK) {
-                int d1 = Math.min(dk, d0 + DOT_BLOCK);
+            int o = jj * br;
+            // Every block but the last leaves a partial sum in st; the last adds it and takes the max.
+            for (int d0 = 0; d0 < lastBlock; d0 += DOT_BLOCK) {
                 FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
                 FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
                 FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
                 FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-                for (int d = d0, qo = d0 * br; d < d1; d++, qo += br) {
+                for (int d = d0, qo = d0 * br; d < d0 + DOT_BLOCK; d++, qo += br) {
                     FloatVector q0 = FloatVector.fromArray(F, qt, qo);
                     FloatVector q1 = FloatVector.fromArray(F, qt, qo + VL);
                     FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * VL);
@@ -198,30 +202,95 @@ final class VectorFlashAttention implements AttentionKernel {
                     a33 = q3.fma(w, a33);
                 }
                 boolean first = d0 == 0;
-                int o = jj * br;
-                (first ? a00 : a00.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
-                (first ? a01 : a01.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
-                (first ? a02 : a02.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
-                (first ? a03 : a03.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
-                o += br;
-                (first ? a10 : a10.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
-                (first ? a11 : a11.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
-                (first ? a12 : a12.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
-                (first ? a13 : a13.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
-                o += br;
-                (first ? a20 : a20.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
-                (first ? a21 : a21.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
-                (first ? a22 : a22.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
-                (first ? a23 : a23.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
-                o += br;
-                (first ? a30 : a30.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
-                (first ? a31 : a31.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
-                (first ? a32 : a32.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
-                (first ? a33 : a33.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
+                (first ? a00 : a00.add(FloatVector.fromArray(F, st, o + 0 * br))).intoArray(st, o + 0 * br);
+                (first ? a01 : a01.add(FloatVector.fromArray(F, st, o + 0 * br + VL))).intoArray(st, o + 0 * br + VL);
+                (first ? a02 : a02.add(FloatVector.fromArray(F, st, o + 0 * br + 2 * VL))).intoArray(st, o + 0 * br + 2 * VL);
+                (first ? a03 : a03.add(FloatVector.fromArray(F, st, o + 0 * br + 3 * VL))).intoArray(st, o + 0 * br + 3 * VL);
+                (first ? a10 : a10.add(FloatVector.fromArray(F, st, o + 1 * br))).intoArray(st, o + 1 * br);
+                (first ? a11 : a11.add(FloatVector.fromArray(F, st, o + 1 * br + VL))).intoArray(st, o + 1 * br + VL);
+                (first ? a12 : a12.add(FloatVector.fromArray(F, st, o + 1 * br + 2 * VL))).intoArray(st, o + 1 * br + 2 * VL);
+                (first ? a13 : a13.add(FloatVector.fromArray(F, st, o + 1 * br + 3 * VL))).intoArray(st, o + 1 * br + 3 * VL);
+                (first ? a20 : a20.add(FloatVector.fromArray(F, st, o + 2 * br))).intoArray(st, o + 2 * br);
+                (first ? a21 : a21.add(FloatVector.fromArray(F, st, o + 2 * br + VL))).intoArray(st, o + 2 * br + VL);
+                (first ? a22 : a22.add(FloatVector.fromArray(F, st, o + 2 * br + 2 * VL))).intoArray(st, o + 2 * br + 2 * VL);
+                (first ? a23 : a23.add(FloatVector.fromArray(F, st, o + 2 * br + 3 * VL))).intoArray(st, o + 2 * br + 3 * VL);
+                (first ? a30 : a30.add(FloatVector.fromArray(F, st, o + 3 * br))).intoArray(st, o + 3 * br);
+                (first ? a31 : a31.add(FloatVector.fromArray(F, st, o + 3 * br + VL))).intoArray(st, o + 3 * br + VL);
+                (first ? a32 : a32.add(FloatVector.fromArray(F, st, o + 3 * br + 2 * VL))).intoArray(st, o + 3 * br + 2 * VL);
+                (first ? a33 : a33.add(FloatVector.fromArray(F, st, o + 3 * br + 3 * VL))).intoArray(st, o + 3 * br + 3 * VL);
             }
+            FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
+            FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+            FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+            for (int d = lastBlock, qo = lastBlock * br; d < dk; d++, qo += br) {
+                FloatVector q0 = FloatVector.fromArray(F, qt, qo);
+                FloatVector q1 = FloatVector.fromArray(F, qt, qo + VL);
+                FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * VL);
+                FloatVector q3 = FloatVector.fromArray(F, qt, qo + 3 * VL);
+                FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
+                a00 = q0.fma(w, a00);
+                a01 = q1.fma(w, a01);
+                a02 = q2.fma(w, a02);
+                a03 = q3.fma(w, a03);
+                w = FloatVector.broadcast(F, ka[k1 + d]);
+                a10 = q0.fma(w, a10);
+                a11 = q1.fma(w, a11);
+                a12 = q2.fma(w, a12);
+                a13 = q3.fma(w, a13);
+                w = FloatVector.broadcast(F, ka[k2 + d]);
+                a20 = q0.fma(w, a20);
+                a21 = q1.fma(w, a21);
+                a22 = q2.fma(w, a22);
+                a23 = q3.fma(w, a23);
+                w = FloatVector.broadcast(F, ka[k3 + d]);
+                a30 = q0.fma(w, a30);
+                a31 = q1.fma(w, a31);
+                a32 = q2.fma(w, a32);
+                a33 = q3.fma(w, a33);
+            }
+            if (lastBlock > 0) {
+                a00 = a00.add(FloatVector.fromArray(F, st, o + 0 * br));
+                a01 = a01.add(FloatVector.fromArray(F, st, o + 0 * br + VL));
+                a02 = a02.add(FloatVector.fromArray(F, st, o + 0 * br + 2 * VL));
+                a03 = a03.add(FloatVector.fromArray(F, st, o + 0 * br + 3 * VL));
+                a10 = a10.add(FloatVector.fromArray(F, st, o + 1 * br));
+                a11 = a11.add(FloatVector.fromArray(F, st, o + 1 * br + VL));
+                a12 = a12.add(FloatVector.fromArray(F, st, o + 1 * br + 2 * VL));
+                a13 = a13.add(FloatVector.fromArray(F, st, o + 1 * br + 3 * VL));
+                a20 = a20.add(FloatVector.fromArray(F, st, o + 2 * br));
+                a21 = a21.add(FloatVector.fromArray(F, st, o + 2 * br + VL));
+                a22 = a22.add(FloatVector.fromArray(F, st, o + 2 * br + 2 * VL));
+                a23 = a23.add(FloatVector.fromArray(F, st, o + 2 * br + 3 * VL));
+                a30 = a30.add(FloatVector.fromArray(F, st, o + 3 * br));
+                a31 = a31.add(FloatVector.fromArray(F, st, o + 3 * br + VL));
+                a32 = a32.add(FloatVector.fromArray(F, st, o + 3 * br + 2 * VL));
+                a33 = a33.add(FloatVector.fromArray(F, st, o + 3 * br + 3 * VL));
+            }
+            a00.intoArray(st, o + 0 * br);
+            a01.intoArray(st, o + 0 * br + VL);
+            a02.intoArray(st, o + 0 * br + 2 * VL);
+            a03.intoArray(st, o + 0 * br + 3 * VL);
+            a10.intoArray(st, o + 1 * br);
+            a11.intoArray(st, o + 1 * br + VL);
+            a12.intoArray(st, o + 1 * br + 2 * VL);
+            a13.intoArray(st, o + 1 * br + 3 * VL);
+            a20.intoArray(st, o + 2 * br);
+            a21.intoArray(st, o + 2 * br + VL);
+            a22.intoArray(st, o + 2 * br + 2 * VL);
+            a23.intoArray(st, o + 2 * br + 3 * VL);
+            a30.intoArray(st, o + 3 * br);
+            a31.intoArray(st, o + 3 * br + VL);
+            a32.intoArray(st, o + 3 * br + 2 * VL);
+            a33.intoArray(st, o + 3 * br + 3 * VL);
+            m0 = m0.max(a00).max(a10).max(a20).max(a30);
+            m1 = m1.max(a01).max(a11).max(a21).max(a31);
+            m2 = m2.max(a02).max(a12).max(a22).max(a32);
+            m3 = m3.max(a03).max(a13).max(a23).max(a33);
         }
         for (; jj < nk; jj++) {
             int k0 = kBase + jj * kStride;
+            int o = jj * br;
             for (int d0 = 0; d0 < dk; d0 += DOT_BLOCK) {
                 int d1 = Math.min(dk, d0 + DOT_BLOCK);
                 FloatVector a0 = F.zero().reinterpretAsFloats(), a1 = a0, a2 = a0, a3 = a0;
@@ -232,14 +301,28 @@ final class VectorFlashAttention implements AttentionKernel {
                     a2 = FloatVector.fromArray(F, qt, qo + 2 * VL).fma(w, a2);
                     a3 = FloatVector.fromArray(F, qt, qo + 3 * VL).fma(w, a3);
                 }
-                boolean first = d0 == 0;
-                int o = jj * br;
-                (first ? a0 : a0.add(FloatVector.fromArray(F, st, o))).intoArray(st, o);
-                (first ? a1 : a1.add(FloatVector.fromArray(F, st, o + VL))).intoArray(st, o + VL);
-                (first ? a2 : a2.add(FloatVector.fromArray(F, st, o + 2 * VL))).intoArray(st, o + 2 * VL);
-                (first ? a3 : a3.add(FloatVector.fromArray(F, st, o + 3 * VL))).intoArray(st, o + 3 * VL);
+                if (d0 > 0) {
+                    a0 = a0.add(FloatVector.fromArray(F, st, o));
+                    a1 = a1.add(FloatVector.fromArray(F, st, o + VL));
+                    a2 = a2.add(FloatVector.fromArray(F, st, o + 2 * VL));
+                    a3 = a3.add(FloatVector.fromArray(F, st, o + 3 * VL));
+                }
+                a0.intoArray(st, o);
+                a1.intoArray(st, o + VL);
+                a2.intoArray(st, o + 2 * VL);
+                a3.intoArray(st, o + 3 * VL);
+                if (d1 == dk) {
+                    m0 = m0.max(a0);
+                    m1 = m1.max(a1);
+                    m2 = m2.max(a2);
+                    m3 = m3.max(a3);
+                }
             }
         }
+        m0.intoArray(tileMax, 0);
+        m1.intoArray(tileMax, VL);
+        m2.intoArray(tileMax, 2 * VL);
+        m3.intoArray(tileMax, 3 * VL);
     }
 
     /**
@@ -253,26 +336,14 @@ final class VectorFlashAttention implements AttentionKernel {
      */
     static void softmaxStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, int[] lo,
                             int[] hi, int j0, boolean full, float scale, float softcap, float[] mt) {
-        if (full && softcap == 0f && mt == null) {
-            scaleAndMax(st, nk, scale, tileMax);
+        if (full && softcap == 0f && mt == null && scale > 0f) {
+            // tileMax already holds the raw scores' max (from scores()), and the scale goes into the
+            // exponent, exp(fma(s, scale, −m)): an unmasked tile needs no pass of its own before exp.
+            expStep(st, nk, m, l, alpha, tileMax, scale);
         } else {
             scaleAndCap(st, nk, scale, softcap);
             limitAndMax(st, nk, tileMax, lo, hi, j0, full, mt);
-        }
-        expStep(st, nk, m, l, alpha, tileMax);
-    }
-
-    /** {@code st *= scale} and the per-lane max of the tile into {@code tileMax}. */
-    static void scaleAndMax(float[] st, int nk, float scale, float[] tileMax) {
-        final int br = BLOCK_ROWS;
-        for (int c = 0; c < QV; c++) {
-            FloatVector mx = FloatVector.broadcast(F, NEG_INF);
-            for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
-                FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
-                sv.intoArray(st, o);
-                mx = mx.max(sv);
-            }
-            mx.intoArray(tileMax, c * VL);
+            expStep(st, nk, m, l, alpha, tileMax, 1f);
         }
     }
 
@@ -324,21 +395,25 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /**
-     * New running max, {@code alpha = exp(m_old − m_new)}, {@code st = exp(st − m_new)} and
-     * {@code l = alpha·l + Σ st}. A lane whose max is still {@code -inf} (nothing allowed yet) uses 0 as its
+     * New running max, {@code alpha = exp(m_old − m_new)}, {@code st = exp(scale·st − m_new)} (one rounding,
+     * by FMA) and {@code l = alpha·l + Σ st}, where {@code scale > 0} is the factor not yet applied to
+     * {@code st} and {@code tileMax} (1 when it has been). Rounding is monotonic, so the scaled raw max is the
+     * max of the scaled scores. A lane whose max is still {@code -inf} (nothing allowed yet) uses 0 as its
      * reference so that {@code -inf − -inf} never makes a NaN.
      */
-    static void expStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax) {
+    static void expStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, float scale) {
         final int br = BLOCK_ROWS;
+        FloatVector scaleV = FloatVector.broadcast(F, scale);
         for (int c = 0; c < QV; c++) {
             int co = c * VL;
             FloatVector mOld = FloatVector.fromArray(F, m, co);
-            FloatVector mNew = mOld.max(FloatVector.fromArray(F, tileMax, co));
+            FloatVector mNew = mOld.max(FloatVector.fromArray(F, tileMax, co).mul(scale));
             FloatVector ref = mNew.blend(0f, mNew.eq(NEG_INF));
+            FloatVector negRef = ref.neg();
             FloatVector a = VectorMath.exp(mOld.sub(ref));
             FloatVector sum = F.zero().reinterpretAsFloats();
             for (int jj = 0, o = co; jj < nk; jj++, o += br) {
-                FloatVector pv = VectorMath.exp(FloatVector.fromArray(F, st, o).sub(ref));
+                FloatVector pv = VectorMath.exp(FloatVector.fromArray(F, st, o).fma(scaleV, negRef));
                 pv.intoArray(st, o);
                 sum = sum.add(pv);
             }
