@@ -1,5 +1,6 @@
 package dev.flashvec.cli;
 
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /** The options every {@code bench} subcommand shares: threads, how long to warm up and measure, repeats. */
@@ -62,7 +63,7 @@ final class BenchOptions {
     static void checkHeap(String what, double bytes) {
         long max = Runtime.getRuntime().maxMemory();
         if (bytes > 0.9 * max) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s needs about %.0f MiB of heap but"
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s needs about %.0f MiB of heap but"
                     + " this JVM may use %d MiB; use smaller sizes or give the JVM more with -Xmx", what,
                     bytes / (1 << 20), max >> 20));
         }

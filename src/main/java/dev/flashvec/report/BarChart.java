@@ -1,6 +1,7 @@
 package dev.flashvec.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -45,7 +46,7 @@ public record BarChart(String title, String subtitle, String yLabel, List<String
     public record Bars(String label, SeriesStyle style, List<Bar> bars) {
         /** Copies the bars (nulls allowed). */
         public Bars {
-            bars = java.util.Collections.unmodifiableList(new ArrayList<>(bars));
+            bars = Collections.unmodifiableList(new ArrayList<>(bars));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.flashvec.report;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,8 +28,8 @@ public record JmhResult(String benchmark, String mode, int threads, Map<String, 
 
     /** Copies the maps, which keep their order. */
     public JmhResult {
-        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
-        secondary = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secondary));
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        secondary = Collections.unmodifiableMap(new LinkedHashMap<>(secondary));
     }
 
     /** The benchmark class's simple name: {@code AttentionBenchmark}. */

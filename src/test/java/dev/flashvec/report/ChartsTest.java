@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -169,7 +171,7 @@ class ChartsTest {
     }
 
     private static List<Long> boxed(long[] a) {
-        return java.util.Arrays.stream(a).boxed().toList();
+        return Arrays.stream(a).boxed().toList();
     }
 
     @Test
@@ -184,7 +186,7 @@ class ChartsTest {
         assertTrue(texts.contains("s<1>"), texts::toString);
         assertTrue(texts.contains("r>"), texts::toString);
         BarChart bars = new BarChart(title, "", "y", List.of("a&b\nc<d"), List.of(new BarChart.Bars("q\"",
-                new SeriesStyle(1, 0, 0), java.util.Arrays.asList((BarChart.Bar) null))), List.of());
+                new SeriesStyle(1, 0, 0), Arrays.asList((BarChart.Bar) null))), List.of());
         assertTrue(texts(parseSvg(bars.toSvg())).containsAll(List.of("a&b", "c<d", "q\"")));
     }
 
@@ -218,7 +220,7 @@ class ChartsTest {
     }
 
     private static String ticks(double max) {
-        return java.util.Arrays.stream(ChartFrame.ticks(max)).map(java.math.BigDecimal::toPlainString).toList().toString();
+        return Arrays.stream(ChartFrame.ticks(max)).map(BigDecimal::toPlainString).toList().toString();
     }
 
     @Test
