@@ -1,6 +1,6 @@
 package dev.flashvec.cli;
 
-import dev.flashvec.report.AtomicFiles;
+import dev.flashvec.io.AtomicFiles;
 import dev.flashvec.report.BarChart;
 import dev.flashvec.report.JmhCharts;
 import dev.flashvec.report.JmhResult;

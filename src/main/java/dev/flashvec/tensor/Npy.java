@@ -1,21 +1,18 @@
 package dev.flashvec.tensor;
 
+import dev.flashvec.io.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Reads and writes NumPy {@code .npy} files: the interchange format between flashvec and Python.
@@ -73,58 +70,15 @@ public final class Npy {
     }
 
     /**
-     * Writes several files as one unit: each array goes to a temporary file beside its target first, and only
-     * when all are complete are they moved into place. On failure every temporary file is deleted, as is any
-     * target already moved in this call, so an error leaves none of the targets (a target that existed before
-     * is then gone too, as its replacement had begun).
+     * Writes several files as one unit ({@link AtomicFiles#writeAll}): an error leaves none of the targets.
      */
     public static void writeAll(Map<Path, NpyArray> files) throws IOException {
-        Map<Path, Path> temps = new LinkedHashMap<>();
-        List<Path> moved = new ArrayList<>();
-        boolean done = false;
-        try {
-            for (Map.Entry<Path, NpyArray> e : files.entrySet()) {
-                Path target = e.getKey().toAbsolutePath();
-                Path dir = target.getParent();
-                if (!Files.isDirectory(dir)) {
-                    throw new NoSuchFileException(e.getKey().toString(), null, "directory " + dir + " does not exist");
-                }
-                Path temp = newTempFile(dir, target);
-                temps.put(target, temp);
-                writeData(temp, e.getValue());
-            }
-            for (Map.Entry<Path, Path> e : temps.entrySet()) {
-                Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                moved.add(e.getKey());
-            }
-            done = true;
-        } finally {
-            if (!done) {
-                for (Path p : temps.values()) {
-                    Files.deleteIfExists(p);
-                }
-                for (Path p : moved) {
-                    Files.deleteIfExists(p);
-                }
-            }
+        Map<Path, AtomicFiles.Contents> contents = new LinkedHashMap<>();
+        for (Map.Entry<Path, NpyArray> e : files.entrySet()) {
+            NpyArray array = e.getValue();
+            contents.put(e.getKey(), temp -> writeData(temp, array));
         }
-    }
-
-    /**
-     * A new empty file beside {@code target}. Not {@link Files#createTempFile}: that makes files readable by their
-     * owner only, and the output would keep those permissions after the move; this one gets the umask's.
-     */
-    private static Path newTempFile(Path dir, Path target) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
-            try {
-                return Files.createFile(dir.resolve("." + target.getFileName() + "." + suffix + ".tmp"));
-            } catch (FileAlreadyExistsException e) {
-                if (attempt == 100) {
-                    throw e;
-                }
-            }
-        }
+        AtomicFiles.writeAll(contents);
     }
 
     private static NpyHeader readHeader(FileChannel ch, String name) throws IOException {
