@@ -75,7 +75,7 @@ final class ChartFrame {
         return plotTop + plotHeight;
     }
 
-    /** Titles, grid lines, y ticks and label, and the rules: everything the data is drawn over. */
+    /** Titles, grid lines, y ticks and label, and the rule lines: everything the data is drawn over. */
     void drawBackground(Svg svg) {
         svg.text(PAD, 12 + TITLE_SIZE, title, "font-size=\"" + Svg.num(TITLE_SIZE) + "\" font-weight=\"bold\""
                 + " fill=\"#222222\"");
@@ -95,17 +95,22 @@ final class ChartFrame {
         double cy = plotTop + plotHeight / 2, cx = PAD + TEXT_SIZE - 2;
         svg.text(cx, cy, yLabel, "font-size=\"" + Svg.num(TEXT_SIZE) + "\" text-anchor=\"middle\" fill=\"#222222\""
                 + " transform=\"rotate(-90 " + Svg.num(cx) + " " + Svg.num(cy) + ")\"");
-        drawRules(svg);
+        for (Rule r : rules) {
+            double y = yPixel(r.y());
+            svg.line(plotLeft, y, plotRight(), y, "stroke=\"#6b6b6b\" stroke-width=\"1.5\" stroke-dasharray=\"10 4 2 4\"");
+        }
     }
 
-    /** Rules as dashed grey lines, each labelled at its right end; labels that would collide move below. */
-    private void drawRules(Svg svg) {
+    /**
+     * Each rule's label at its right end, drawn over the data (bars would hide it); labels that would collide
+     * move below their line.
+     */
+    private void drawRuleLabels(Svg svg) {
         List<Rule> sorted = new ArrayList<>(rules);
         sorted.sort(Comparator.comparingDouble(Rule::y).reversed());
         double lastLabel = Double.NEGATIVE_INFINITY;
         for (Rule r : sorted) {
             double y = yPixel(r.y());
-            svg.line(plotLeft, y, plotRight(), y, "stroke=\"#6b6b6b\" stroke-width=\"1.5\" stroke-dasharray=\"10 4 2 4\"");
             double labelY = y - 5;
             if (labelY - TICK_SIZE < plotTop || labelY - TICK_SIZE < lastLabel + 2) {
                 labelY = y + TICK_SIZE + 3;
@@ -118,8 +123,9 @@ final class ChartFrame {
         }
     }
 
-    /** The axis lines and the legend, over the data. */
+    /** The axis lines, the rule labels and the legend, over the data. */
     void drawForeground(Svg svg) {
+        drawRuleLabels(svg);
         svg.line(plotLeft, plotBottom(), plotRight(), plotBottom(), "stroke=\"#444444\" stroke-width=\"1\"");
         svg.line(plotLeft, plotTop, plotLeft, plotBottom(), "stroke=\"#444444\" stroke-width=\"1\"");
         if (legend.isEmpty()) {
