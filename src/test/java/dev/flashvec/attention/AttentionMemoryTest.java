@@ -33,12 +33,18 @@ class AttentionMemoryTest {
         // One worker runs every task on the calling thread, so this thread's counter sees all allocation.
         try (ComputePool pool = ComputePool.create(1)) {
             Attention attention = Attention.create(Backend.VECTOR, pool);
-            // Until C2 compiles the kernel, each vector operation is a boxed heap object; what is measured
-            // here is the algorithm's own allocation, so the kernel is compiled first on a smaller problem.
-            warmUp(attention);
-            long before = threads.getCurrentThreadAllocatedBytes();
-            attention.forward(q, k, v, AttentionOptions.defaults(), out, lse);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            // Until C2 compiles the kernel, each vector operation is a boxed heap object, and a change of
+            // profile (other tests, other options) can send it back to the interpreter for a while. What is
+            // measured here is the algorithm's own allocation, so: warm up until a small call allocates only
+            // its scratch, then take the least of up to three measurements of the large call. An algorithm
+            // that allocated anything proportional to Sq·Sk would fail every one of them.
+            warmUp(attention, threads);
+            long allocated = Long.MAX_VALUE;
+            for (int attempt = 0; attempt < 3 && allocated >= 4L * s * s / 100; attempt++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                attention.forward(q, k, v, AttentionOptions.defaults(), out, lse);
+                allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
+            }
             long scoreMatrix = 4L * s * s;
             System.out.printf("forward S=%d D=%d allocated %d bytes (%.4f%% of the %d-byte score matrix)%n", s, d,
                     allocated, 100.0 * allocated / scoreMatrix, scoreMatrix);
@@ -91,12 +97,18 @@ class AttentionMemoryTest {
         }
     }
 
-    private static void warmUp(Attention attention) {
+    /** Runs small forwards until one allocates no more than its scratch (bounded: 200 rounds). */
+    private static void warmUp(Attention attention, com.sun.management.ThreadMXBean threads) {
         Random r = new Random(1);
         int n = 1024, d = 64;
         Tensor t = Tensor.wrap(Gen.normal(r, n * d), dev.flashvec.tensor.Layout.BHSD, 1, 1, n, d);
-        for (int i = 0; i < 30; i++) {
-            attention.forward(t, t, t, AttentionOptions.defaults());
+        Tensor out = Tensor.zeros(1, 1, n, d);
+        for (int round = 0; round < 200; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            attention.forward(t, t, t, AttentionOptions.defaults(), out, null);
+            if (round >= 10 && threads.getCurrentThreadAllocatedBytes() - before < 256 * 1024) {
+                return;
+            }
         }
     }
 }
