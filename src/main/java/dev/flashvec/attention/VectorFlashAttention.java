@@ -48,8 +48,10 @@ final class VectorFlashAttention implements AttentionKernel {
     /** Per-worker buffers, sized for one problem and reused by every task the worker runs. */
     private static final class Scratch {
         final float[] qt, st, ot, mt;
+        /** Scratch for the softcap's tanh, addressed like {@code st}; only allocated when a softcap is set. */
+        final float[] tmp;
         final float[] m = new float[BLOCK_ROWS], l = new float[BLOCK_ROWS], alpha = new float[BLOCK_ROWS];
-        final float[] tileMax = new float[BLOCK_ROWS];
+        final float[] tileMax = new float[BLOCK_ROWS], ref = new float[BLOCK_ROWS], sums = new float[BLOCK_ROWS];
         final int[] lo = new int[BLOCK_ROWS], hi = new int[BLOCK_ROWS];
 
         Scratch(AttentionProblem p) {
@@ -57,6 +59,7 @@ final class VectorFlashAttention implements AttentionKernel {
             st = new float[KEY_TILE * BLOCK_ROWS];
             ot = new float[p.dv * BLOCK_ROWS];
             mt = p.mask == null ? null : new float[KEY_TILE * BLOCK_ROWS];
+            tmp = p.softcap > 0f ? new float[KEY_TILE * BLOCK_ROWS] : null;
         }
     }
 
@@ -111,7 +114,7 @@ final class VectorFlashAttention implements AttentionKernel {
                     mt = s.mt;
                     transposeMaskTile(p.mask.bias(), mt, b, h, i0, n, j0, nk);
                 }
-                softmaxStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, lo, hi, j0, full, p.scale, p.softcap, mt);
+                softmaxStep(s, nk, j0, full, p.scale, p.softcap, mt);
                 accumulate(s.st, nk, v.array(), v.index(b, kvh, j0, 0), vStride, p.dv, s.ot, s.alpha);
             }
         }
@@ -164,7 +167,9 @@ final class VectorFlashAttention implements AttentionKernel {
     static void scores(float[] qt, float[] ka, int kBase, int kStride, int dk, int nk, float[] st, float[] tileMax) {
         final int br = BLOCK_ROWS;
         final int lastBlock = (dk - 1) / DOT_BLOCK * DOT_BLOCK;
-        FloatVector m0 = FloatVector.broadcast(F, NEG_INF), m1 = m0, m2 = m0, m3 = m0;
+        // The running max lives in tileMax, not in loop-carried vectors: C2 sometimes failed to keep such a
+        // vector phi in a register in this large method and boxed it on every iteration (3 GB per call).
+        java.util.Arrays.fill(tileMax, NEG_INF);
         int jj = 0;
         for (; jj + 4 <= nk; jj += 4) {
             int k0 = kBase + jj * kStride, k1 = k0 + kStride, k2 = k1 + kStride, k3 = k2 + kStride;
@@ -283,10 +288,10 @@ final class VectorFlashAttention implements AttentionKernel {
             a31.intoArray(st, o + 3 * br + VL);
             a32.intoArray(st, o + 3 * br + 2 * VL);
             a33.intoArray(st, o + 3 * br + 3 * VL);
-            m0 = m0.max(a00).max(a10).max(a20).max(a30);
-            m1 = m1.max(a01).max(a11).max(a21).max(a31);
-            m2 = m2.max(a02).max(a12).max(a22).max(a32);
-            m3 = m3.max(a03).max(a13).max(a23).max(a33);
+            FloatVector.fromArray(F, tileMax, 0).max(a00).max(a10).max(a20).max(a30).intoArray(tileMax, 0);
+            FloatVector.fromArray(F, tileMax, VL).max(a01).max(a11).max(a21).max(a31).intoArray(tileMax, VL);
+            FloatVector.fromArray(F, tileMax, 2 * VL).max(a02).max(a12).max(a22).max(a32).intoArray(tileMax, 2 * VL);
+            FloatVector.fromArray(F, tileMax, 3 * VL).max(a03).max(a13).max(a23).max(a33).intoArray(tileMax, 3 * VL);
         }
         for (; jj < nk; jj++) {
             int k0 = kBase + jj * kStride;
@@ -312,17 +317,13 @@ final class VectorFlashAttention implements AttentionKernel {
                 a2.intoArray(st, o + 2 * VL);
                 a3.intoArray(st, o + 3 * VL);
                 if (d1 == dk) {
-                    m0 = m0.max(a0);
-                    m1 = m1.max(a1);
-                    m2 = m2.max(a2);
-                    m3 = m3.max(a3);
+                    FloatVector.fromArray(F, tileMax, 0).max(a0).intoArray(tileMax, 0);
+                    FloatVector.fromArray(F, tileMax, VL).max(a1).intoArray(tileMax, VL);
+                    FloatVector.fromArray(F, tileMax, 2 * VL).max(a2).intoArray(tileMax, 2 * VL);
+                    FloatVector.fromArray(F, tileMax, 3 * VL).max(a3).intoArray(tileMax, 3 * VL);
                 }
             }
         }
-        m0.intoArray(tileMax, 0);
-        m1.intoArray(tileMax, VL);
-        m2.intoArray(tileMax, 2 * VL);
-        m3.intoArray(tileMax, 3 * VL);
     }
 
     /**
@@ -334,29 +335,33 @@ final class VectorFlashAttention implements AttentionKernel {
      * C2's inlining budget as soon as a causal run made its rare branches hot, {@code exp} stopped being
      * inlined, and every vector crossing that call was boxed (200 MB per call at S=2048).
      */
-    static void softmaxStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, int[] lo,
-                            int[] hi, int j0, boolean full, float scale, float softcap, float[] mt) {
+    static void softmaxStep(Scratch s, int nk, int j0, boolean full, float scale, float softcap, float[] mt) {
         if (full && softcap == 0f && mt == null && scale > 0f) {
             // tileMax already holds the raw scores' max (from scores()), and the scale goes into the
             // exponent, exp(fma(s, scale, −m)): an unmasked tile needs no pass of its own before exp.
-            expStep(st, nk, m, l, alpha, tileMax, scale);
+            expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, scale, s.ref, s.sums);
         } else {
-            scaleAndCap(st, nk, scale, softcap);
-            limitAndMax(st, nk, tileMax, lo, hi, j0, full, mt);
-            expStep(st, nk, m, l, alpha, tileMax, 1f);
+            scaleAndCap(s.st, nk, scale, softcap, s.tmp);
+            limitAndMax(s.st, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
+            expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, 1f, s.ref, s.sums);
         }
     }
 
     /** {@code st = scale·st}, then {@code softcap·tanh(st/softcap)} when a softcap is set. */
-    static void scaleAndCap(float[] st, int nk, float scale, float softcap) {
+    static void scaleAndCap(float[] st, int nk, float scale, float softcap, float[] tmp) {
         final int br = BLOCK_ROWS;
+        float pre = softcap > 0f ? scale / softcap : scale;
         for (int c = 0; c < QV; c++) {
             for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
-                FloatVector sv = FloatVector.fromArray(F, st, o).mul(scale);
-                if (softcap > 0f) {
-                    sv = VectorMath.tanh(sv.div(softcap)).mul(softcap);
+                FloatVector.fromArray(F, st, o).mul(pre).intoArray(st, o);
+            }
+        }
+        if (softcap > 0f) {
+            for (int c = 0; c < QV; c++) {
+                VectorMath.tanhInPlace(st, c * VL, br, nk, tmp);
+                for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
+                    FloatVector.fromArray(F, st, o).mul(softcap).intoArray(st, o);
                 }
-                sv.intoArray(st, o);
             }
         }
     }
@@ -401,25 +406,27 @@ final class VectorFlashAttention implements AttentionKernel {
      * max of the scaled scores. A lane whose max is still {@code -inf} (nothing allowed yet) uses 0 as its
      * reference so that {@code -inf − -inf} never makes a NaN.
      */
-    static void expStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, float scale) {
+    static void expStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, float scale,
+                        float[] ref, float[] sums) {
         final int br = BLOCK_ROWS;
-        FloatVector scaleV = FloatVector.broadcast(F, scale);
         for (int c = 0; c < QV; c++) {
             int co = c * VL;
             FloatVector mOld = FloatVector.fromArray(F, m, co);
             FloatVector mNew = mOld.max(FloatVector.fromArray(F, tileMax, co).mul(scale));
-            FloatVector ref = mNew.blend(0f, mNew.eq(NEG_INF));
-            FloatVector negRef = ref.neg();
-            FloatVector a = VectorMath.exp(mOld.sub(ref));
-            FloatVector sum = F.zero().reinterpretAsFloats();
-            for (int jj = 0, o = co; jj < nk; jj++, o += br) {
-                FloatVector pv = VectorMath.exp(FloatVector.fromArray(F, st, o).fma(scaleV, negRef));
-                pv.intoArray(st, o);
-                sum = sum.add(pv);
-            }
-            FloatVector.fromArray(F, l, co).fma(a, sum).intoArray(l, co);
+            FloatVector r = mNew.blend(0f, mNew.eq(NEG_INF));
+            mOld.sub(r).intoArray(alpha, co);
+            r.intoArray(ref, co);
             mNew.intoArray(m, co);
-            a.intoArray(alpha, co);
+        }
+        // Vectors never cross these calls (arrays do), so nothing is boxed whether or not C2 inlines them.
+        VectorMath.expInPlace(alpha, 0, VL, QV, 1f, null, 0, null, 0);
+        for (int c = 0; c < QV; c++) {
+            VectorMath.expInPlace(st, c * VL, br, nk, scale, ref, c * VL, sums, c * VL);
+        }
+        for (int c = 0; c < QV; c++) {
+            int co = c * VL;
+            FloatVector.fromArray(F, l, co).fma(FloatVector.fromArray(F, alpha, co), FloatVector.fromArray(F, sums, co))
+                    .intoArray(l, co);
         }
     }
 

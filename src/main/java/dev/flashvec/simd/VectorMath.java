@@ -3,20 +3,29 @@ package dev.flashvec.simd;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Transcendental functions for vector kernels, built only from adds, multiplies and FMAs.
+ * Transcendental functions for vector kernels, built only from adds, multiplies and FMAs, applied in place
+ * to arrays.
  *
  * <p>Why not {@code lanewise(EXP)}: its interpreted fallback and its C2 intrinsic round differently, so a
  * kernel's result would depend on whether the JIT had compiled it yet, breaking bit-identical results
  * "for any call order". These polynomials give the same bits in every execution mode and are cheaper
  * than the intrinsic; measured (VectorMathTest) within 1 ulp for exp on [-87, 0] and 1.5 ulp for tanh.
- * Call only from C2-compiled hot loops with a constant
- * species; each method is small enough to inline.
+ *
+ * <p>Why arrays and not {@code FloatVector} arguments: a vector that crosses a call C2 does not inline is
+ * boxed on the heap. Whether C2 inlines a helper depends on timing (whether the helper already has compiled
+ * code of its own, how much of the caller's budget is left), so an {@code exp(FloatVector)} helper made a
+ * forward pass allocate 3 GB in some runs and nothing in others. Each function here is one loop over vectors
+ * loaded from and stored to arrays, with the polynomial written once, inside that loop.
  */
 public final class VectorMath {
+    private static final VectorSpecies<Float> F = VectorProbe.floatSpecies();
     /** Below this, {@code exp(x)} is under the smallest normal float; the result is flushed to 0. */
     static final float EXP_LOWEST = -87.33654f;
+    /** Above this, e^x overflows; clamping keeps the exponent arithmetic from wrapping (e^88 is finite). */
+    static final float EXP_HIGHEST = 88f;
     static final float LOG2E = 1.44269504088896341f;
     /** ln 2 split in a part exact in few bits and a remainder (Cody–Waite), so x − n·ln2 is exact. */
     static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
@@ -26,8 +35,6 @@ public final class VectorMath {
     /** Minimax coefficients of (e^r − 1 − r)/r² on [−ln2/2, ln2/2] (Cephes {@code expf}). */
     static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
             P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
-    /** Above this, e^x overflows; clamping keeps the exponent arithmetic from wrapping (e^88 is finite). */
-    static final float EXP_HIGHEST = 88f;
     /**
      * Below this |x|, tanh uses its Taylor series: at 0.55 the first omitted term (x^21) is under 1e-9 of x.
      * Above it, 1 − 2/(e^{2|x|} + 1) damps exp's error (the subtracted term is at most 1/2).
@@ -40,36 +47,74 @@ public final class VectorMath {
 
     private VectorMath() {}
 
-    /**
-     * {@code e^x} lane-wise for {@code x ≤ 88}: 0 for {@code x < -87.34} (including {@code -inf}), NaN for NaN.
-     */
-    public static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LOWEST).min(EXP_HIGHEST);
-        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
-        FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector r = n.fma(x.broadcast(-LN2_HI), xc);
-        r = n.fma(x.broadcast(-LN2_LO), r);
-        FloatVector z = r.mul(r);
-        FloatVector y = r.fma(P0, P1).fma(r, x.broadcast(P2)).fma(r, x.broadcast(P3)).fma(r, x.broadcast(P4))
-                .fma(r, x.broadcast(P5));
-        y = y.fma(z, r).add(1f);
-        IntVector bits = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);
-        FloatVector pow2 = bits.reinterpretAsFloats();
-        return y.mul(pow2).blend(0f, x.lt(EXP_LOWEST));
+    /** Lanes of the vectors these functions work on (the kernels' width). */
+    public static int lanes() {
+        return F.length();
     }
 
     /**
-     * {@code tanh(x)} lane-wise: its Taylor series below |x| = 0.55, {@code 1 − 2/(e^{2|x|} + 1)} above, sign
-     * restored; ±1 for large |x|, NaN for NaN.
+     * For {@code r < rows}, the vector at {@code a[offset + r·stride]} becomes
+     * {@code exp(scale·x − shift)} lane-wise, where {@code shift} is the vector at
+     * {@code shift[shiftOffset]} (0 when {@code shift} is null); the lane-wise sum of the results is stored
+     * at {@code sums[sumOffset]} when {@code sums} is not null. {@code scale·x − shift} is rounded once (FMA).
+     * exp is 0 below −87.34 (including {@code -inf}), NaN for NaN, and defined up to 88 (clamped above).
      */
-    public static FloatVector tanh(FloatVector x) {
-        FloatVector a = x.abs();
-        FloatVector z = a.mul(a);
-        FloatVector p = z.fma(T19, T17).fma(z, x.broadcast(T15)).fma(z, x.broadcast(T13)).fma(z, x.broadcast(T11))
-                .fma(z, x.broadcast(T9)).fma(z, x.broadcast(T7)).fma(z, x.broadcast(T5)).fma(z, x.broadcast(T3));
-        FloatVector series = a.mul(z).fma(p, a);
-        FloatVector large = x.broadcast(1f).sub(x.broadcast(2f).div(exp(a.add(a)).add(1f)));
-        FloatVector t = large.blend(series, a.lt(TANH_SERIES_LIMIT));
-        return t.blend(t.neg(), x.lt(0f));
+    public static void expInPlace(float[] a, int offset, int stride, int rows, float scale, float[] shift,
+                                  int shiftOffset, float[] sums, int sumOffset) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector negShift = shift == null ? zero : FloatVector.fromArray(F, shift, shiftOffset).neg();
+        FloatVector scaleV = FloatVector.broadcast(F, scale);
+        FloatVector lnHi = FloatVector.broadcast(F, -LN2_HI), lnLo = FloatVector.broadcast(F, -LN2_LO);
+        FloatVector p2 = FloatVector.broadcast(F, P2), p3 = FloatVector.broadcast(F, P3);
+        FloatVector p4 = FloatVector.broadcast(F, P4), p5 = FloatVector.broadcast(F, P5);
+        FloatVector sum = zero;
+        for (int r = 0, o = offset; r < rows; r++, o += stride) {
+            FloatVector x = FloatVector.fromArray(F, a, o).fma(scaleV, negShift);
+            FloatVector xc = x.max(EXP_LOWEST).min(EXP_HIGHEST);
+            FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
+            FloatVector n = t.sub(ROUND_MAGIC);
+            FloatVector rr = n.fma(lnHi, xc);
+            rr = n.fma(lnLo, rr);
+            FloatVector z = rr.mul(rr);
+            FloatVector y = rr.fma(P0, P1).fma(rr, p2).fma(rr, p3).fma(rr, p4).fma(rr, p5);
+            y = y.fma(z, rr).add(1f);
+            IntVector bits = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = y.mul(bits.reinterpretAsFloats()).blend(0f, x.lt(EXP_LOWEST));
+            e.intoArray(a, o);
+            sum = sum.add(e);
+        }
+        if (sums != null) {
+            sum.intoArray(sums, sumOffset);
+        }
+    }
+
+    /**
+     * For {@code r < rows}, the vector at {@code a[offset + r·stride]} becomes {@code tanh(x)} lane-wise:
+     * its Taylor series below |x| = 0.55, {@code 1 − 2/(e^{2|x|} + 1)} above, sign restored; ±1 for large
+     * |x|, NaN for NaN. {@code tmp} is scratch addressed like {@code a} (its exp pass goes through
+     * {@link #expInPlace}, so the exp polynomial exists once).
+     */
+    public static void tanhInPlace(float[] a, int offset, int stride, int rows, float[] tmp) {
+        for (int r = 0, o = offset; r < rows; r++, o += stride) {
+            FloatVector ax = FloatVector.fromArray(F, a, o).abs();
+            ax.add(ax).intoArray(tmp, o);
+        }
+        expInPlace(tmp, offset, stride, rows, 1f, null, 0, null, 0);
+        FloatVector one = FloatVector.broadcast(F, 1f), two = FloatVector.broadcast(F, 2f);
+        FloatVector t15 = FloatVector.broadcast(F, T15), t13 = FloatVector.broadcast(F, T13);
+        FloatVector t11 = FloatVector.broadcast(F, T11), t9 = FloatVector.broadcast(F, T9);
+        FloatVector t7 = FloatVector.broadcast(F, T7), t5 = FloatVector.broadcast(F, T5);
+        FloatVector t3 = FloatVector.broadcast(F, T3);
+        for (int r = 0, o = offset; r < rows; r++, o += stride) {
+            FloatVector x = FloatVector.fromArray(F, a, o);
+            FloatVector ax = x.abs();
+            FloatVector z = ax.mul(ax);
+            FloatVector p = z.fma(T19, T17).fma(z, t15).fma(z, t13).fma(z, t11).fma(z, t9).fma(z, t7).fma(z, t5)
+                    .fma(z, t3);
+            FloatVector series = ax.mul(z).fma(p, ax);
+            FloatVector large = one.sub(two.div(FloatVector.fromArray(F, tmp, o).add(1f)));
+            FloatVector t = large.blend(series, ax.lt(TANH_SERIES_LIMIT));
+            t.blend(t.neg(), x.lt(0f)).intoArray(a, o);
+        }
     }
 }
