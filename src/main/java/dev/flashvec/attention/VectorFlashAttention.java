@@ -166,7 +166,6 @@ final class VectorFlashAttention implements AttentionKernel {
      */
     static void scores(float[] qt, float[] ka, int kBase, int kStride, int dk, int nk, float[] st, float[] tileMax) {
         final int br = BLOCK_ROWS;
-        final int lastBlock = (dk - 1) / DOT_BLOCK * DOT_BLOCK;
         // The running max lives in tileMax, not in loop-carried vectors: C2 sometimes failed to keep such a
         // vector phi in a register in this large method and boxed it on every iteration (3 GB per call).
         java.util.Arrays.fill(tileMax, NEG_INF);
@@ -174,13 +173,13 @@ final class VectorFlashAttention implements AttentionKernel {
         for (; jj + 4 <= nk; jj += 4) {
             int k0 = kBase + jj * kStride, k1 = k0 + kStride, k2 = k1 + kStride, k3 = k2 + kStride;
             int o = jj * br;
-            // Every block but the last leaves a partial sum in st; the last adds it and takes the max.
-            for (int d0 = 0; d0 < lastBlock; d0 += DOT_BLOCK) {
+            for (int d0 = 0; d0 < dk; d0 += DOT_BLOCK) {
+                int d1 = Math.min(dk, d0 + DOT_BLOCK);
                 FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
                 FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
                 FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
                 FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-                for (int d = d0, qo = d0 * br; d < d0 + DOT_BLOCK; d++, qo += br) {
+                for (int d = d0, qo = d0 * br; d < d1; d++, qo += br) {
                     FloatVector q0 = FloatVector.fromArray(F, qt, qo);
                     FloatVector q1 = FloatVector.fromArray(F, qt, qo + VL);
                     FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * VL);
@@ -206,92 +205,51 @@ final class VectorFlashAttention implements AttentionKernel {
                     a32 = q2.fma(w, a32);
                     a33 = q3.fma(w, a33);
                 }
-                boolean first = d0 == 0;
-                (first ? a00 : a00.add(FloatVector.fromArray(F, st, o + 0 * br))).intoArray(st, o + 0 * br);
-                (first ? a01 : a01.add(FloatVector.fromArray(F, st, o + 0 * br + VL))).intoArray(st, o + 0 * br + VL);
-                (first ? a02 : a02.add(FloatVector.fromArray(F, st, o + 0 * br + 2 * VL))).intoArray(st, o + 0 * br + 2 * VL);
-                (first ? a03 : a03.add(FloatVector.fromArray(F, st, o + 0 * br + 3 * VL))).intoArray(st, o + 0 * br + 3 * VL);
-                (first ? a10 : a10.add(FloatVector.fromArray(F, st, o + 1 * br))).intoArray(st, o + 1 * br);
-                (first ? a11 : a11.add(FloatVector.fromArray(F, st, o + 1 * br + VL))).intoArray(st, o + 1 * br + VL);
-                (first ? a12 : a12.add(FloatVector.fromArray(F, st, o + 1 * br + 2 * VL))).intoArray(st, o + 1 * br + 2 * VL);
-                (first ? a13 : a13.add(FloatVector.fromArray(F, st, o + 1 * br + 3 * VL))).intoArray(st, o + 1 * br + 3 * VL);
-                (first ? a20 : a20.add(FloatVector.fromArray(F, st, o + 2 * br))).intoArray(st, o + 2 * br);
-                (first ? a21 : a21.add(FloatVector.fromArray(F, st, o + 2 * br + VL))).intoArray(st, o + 2 * br + VL);
-                (first ? a22 : a22.add(FloatVector.fromArray(F, st, o + 2 * br + 2 * VL))).intoArray(st, o + 2 * br + 2 * VL);
-                (first ? a23 : a23.add(FloatVector.fromArray(F, st, o + 2 * br + 3 * VL))).intoArray(st, o + 2 * br + 3 * VL);
-                (first ? a30 : a30.add(FloatVector.fromArray(F, st, o + 3 * br))).intoArray(st, o + 3 * br);
-                (first ? a31 : a31.add(FloatVector.fromArray(F, st, o + 3 * br + VL))).intoArray(st, o + 3 * br + VL);
-                (first ? a32 : a32.add(FloatVector.fromArray(F, st, o + 3 * br + 2 * VL))).intoArray(st, o + 3 * br + 2 * VL);
-                (first ? a33 : a33.add(FloatVector.fromArray(F, st, o + 3 * br + 3 * VL))).intoArray(st, o + 3 * br + 3 * VL);
+                if (d0 > 0) { // add the earlier blocks' partial sums
+                    a00 = a00.add(FloatVector.fromArray(F, st, o + 0 * br));
+                    a01 = a01.add(FloatVector.fromArray(F, st, o + 0 * br + VL));
+                    a02 = a02.add(FloatVector.fromArray(F, st, o + 0 * br + 2 * VL));
+                    a03 = a03.add(FloatVector.fromArray(F, st, o + 0 * br + 3 * VL));
+                    a10 = a10.add(FloatVector.fromArray(F, st, o + 1 * br));
+                    a11 = a11.add(FloatVector.fromArray(F, st, o + 1 * br + VL));
+                    a12 = a12.add(FloatVector.fromArray(F, st, o + 1 * br + 2 * VL));
+                    a13 = a13.add(FloatVector.fromArray(F, st, o + 1 * br + 3 * VL));
+                    a20 = a20.add(FloatVector.fromArray(F, st, o + 2 * br));
+                    a21 = a21.add(FloatVector.fromArray(F, st, o + 2 * br + VL));
+                    a22 = a22.add(FloatVector.fromArray(F, st, o + 2 * br + 2 * VL));
+                    a23 = a23.add(FloatVector.fromArray(F, st, o + 2 * br + 3 * VL));
+                    a30 = a30.add(FloatVector.fromArray(F, st, o + 3 * br));
+                    a31 = a31.add(FloatVector.fromArray(F, st, o + 3 * br + VL));
+                    a32 = a32.add(FloatVector.fromArray(F, st, o + 3 * br + 2 * VL));
+                    a33 = a33.add(FloatVector.fromArray(F, st, o + 3 * br + 3 * VL));
+                }
+                a00.intoArray(st, o + 0 * br);
+                a01.intoArray(st, o + 0 * br + VL);
+                a02.intoArray(st, o + 0 * br + 2 * VL);
+                a03.intoArray(st, o + 0 * br + 3 * VL);
+                a10.intoArray(st, o + 1 * br);
+                a11.intoArray(st, o + 1 * br + VL);
+                a12.intoArray(st, o + 1 * br + 2 * VL);
+                a13.intoArray(st, o + 1 * br + 3 * VL);
+                a20.intoArray(st, o + 2 * br);
+                a21.intoArray(st, o + 2 * br + VL);
+                a22.intoArray(st, o + 2 * br + 2 * VL);
+                a23.intoArray(st, o + 2 * br + 3 * VL);
+                a30.intoArray(st, o + 3 * br);
+                a31.intoArray(st, o + 3 * br + VL);
+                a32.intoArray(st, o + 3 * br + 2 * VL);
+                a33.intoArray(st, o + 3 * br + 3 * VL);
+                if (d1 == dk) { // the sums are complete: fold them into the tile max
+                    FloatVector.fromArray(F, tileMax, 0).max(a00).max(a10).max(a20).max(a30)
+                            .intoArray(tileMax, 0);
+                    FloatVector.fromArray(F, tileMax, VL).max(a01).max(a11).max(a21).max(a31)
+                            .intoArray(tileMax, VL);
+                    FloatVector.fromArray(F, tileMax, 2 * VL).max(a02).max(a12).max(a22).max(a32)
+                            .intoArray(tileMax, 2 * VL);
+                    FloatVector.fromArray(F, tileMax, 3 * VL).max(a03).max(a13).max(a23).max(a33)
+                            .intoArray(tileMax, 3 * VL);
+                }
             }
-            FloatVector a00 = F.zero().reinterpretAsFloats(), a01 = a00, a02 = a00, a03 = a00;
-            FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-            FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-            FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-            for (int d = lastBlock, qo = lastBlock * br; d < dk; d++, qo += br) {
-                FloatVector q0 = FloatVector.fromArray(F, qt, qo);
-                FloatVector q1 = FloatVector.fromArray(F, qt, qo + VL);
-                FloatVector q2 = FloatVector.fromArray(F, qt, qo + 2 * VL);
-                FloatVector q3 = FloatVector.fromArray(F, qt, qo + 3 * VL);
-                FloatVector w = FloatVector.broadcast(F, ka[k0 + d]);
-                a00 = q0.fma(w, a00);
-                a01 = q1.fma(w, a01);
-                a02 = q2.fma(w, a02);
-                a03 = q3.fma(w, a03);
-                w = FloatVector.broadcast(F, ka[k1 + d]);
-                a10 = q0.fma(w, a10);
-                a11 = q1.fma(w, a11);
-                a12 = q2.fma(w, a12);
-                a13 = q3.fma(w, a13);
-                w = FloatVector.broadcast(F, ka[k2 + d]);
-                a20 = q0.fma(w, a20);
-                a21 = q1.fma(w, a21);
-                a22 = q2.fma(w, a22);
-                a23 = q3.fma(w, a23);
-                w = FloatVector.broadcast(F, ka[k3 + d]);
-                a30 = q0.fma(w, a30);
-                a31 = q1.fma(w, a31);
-                a32 = q2.fma(w, a32);
-                a33 = q3.fma(w, a33);
-            }
-            if (lastBlock > 0) {
-                a00 = a00.add(FloatVector.fromArray(F, st, o + 0 * br));
-                a01 = a01.add(FloatVector.fromArray(F, st, o + 0 * br + VL));
-                a02 = a02.add(FloatVector.fromArray(F, st, o + 0 * br + 2 * VL));
-                a03 = a03.add(FloatVector.fromArray(F, st, o + 0 * br + 3 * VL));
-                a10 = a10.add(FloatVector.fromArray(F, st, o + 1 * br));
-                a11 = a11.add(FloatVector.fromArray(F, st, o + 1 * br + VL));
-                a12 = a12.add(FloatVector.fromArray(F, st, o + 1 * br + 2 * VL));
-                a13 = a13.add(FloatVector.fromArray(F, st, o + 1 * br + 3 * VL));
-                a20 = a20.add(FloatVector.fromArray(F, st, o + 2 * br));
-                a21 = a21.add(FloatVector.fromArray(F, st, o + 2 * br + VL));
-                a22 = a22.add(FloatVector.fromArray(F, st, o + 2 * br + 2 * VL));
-                a23 = a23.add(FloatVector.fromArray(F, st, o + 2 * br + 3 * VL));
-                a30 = a30.add(FloatVector.fromArray(F, st, o + 3 * br));
-                a31 = a31.add(FloatVector.fromArray(F, st, o + 3 * br + VL));
-                a32 = a32.add(FloatVector.fromArray(F, st, o + 3 * br + 2 * VL));
-                a33 = a33.add(FloatVector.fromArray(F, st, o + 3 * br + 3 * VL));
-            }
-            a00.intoArray(st, o + 0 * br);
-            a01.intoArray(st, o + 0 * br + VL);
-            a02.intoArray(st, o + 0 * br + 2 * VL);
-            a03.intoArray(st, o + 0 * br + 3 * VL);
-            a10.intoArray(st, o + 1 * br);
-            a11.intoArray(st, o + 1 * br + VL);
-            a12.intoArray(st, o + 1 * br + 2 * VL);
-            a13.intoArray(st, o + 1 * br + 3 * VL);
-            a20.intoArray(st, o + 2 * br);
-            a21.intoArray(st, o + 2 * br + VL);
-            a22.intoArray(st, o + 2 * br + 2 * VL);
-            a23.intoArray(st, o + 2 * br + 3 * VL);
-            a30.intoArray(st, o + 3 * br);
-            a31.intoArray(st, o + 3 * br + VL);
-            a32.intoArray(st, o + 3 * br + 2 * VL);
-            a33.intoArray(st, o + 3 * br + 3 * VL);
-            FloatVector.fromArray(F, tileMax, 0).max(a00).max(a10).max(a20).max(a30).intoArray(tileMax, 0);
-            FloatVector.fromArray(F, tileMax, VL).max(a01).max(a11).max(a21).max(a31).intoArray(tileMax, VL);
-            FloatVector.fromArray(F, tileMax, 2 * VL).max(a02).max(a12).max(a22).max(a32).intoArray(tileMax, 2 * VL);
-            FloatVector.fromArray(F, tileMax, 3 * VL).max(a03).max(a13).max(a23).max(a33).intoArray(tileMax, 3 * VL);
         }
         for (; jj < nk; jj++) {
             int k0 = kBase + jj * kStride;
