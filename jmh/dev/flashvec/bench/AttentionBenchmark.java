@@ -78,7 +78,7 @@ public class AttentionBenchmark {
             throw new IllegalArgumentException("impl must be fused or materialized but was " + impl);
         }
         out = forward();
-        verifySampledRows(r);
+        AttentionSamples.verify(q, k, v, causal, (h, i, d) -> out.get(0, h, i, d), r);
         System.out.println("# " + Simd.description() + "; GFLOP/s = " + (4.0 * heads * seq * seq * dim / 1e6)
                 + " / ms");
     }
@@ -103,40 +103,5 @@ public class AttentionBenchmark {
             a[i] = (float) r.nextGaussian();
         }
         return Tensor.wrap(a, Layout.BHSD, 1, heads, seq, dim);
-    }
-
-    private void verifySampledRows(Random r) {
-        double scale = 1 / Math.sqrt(dim);
-        for (int sample = 0; sample < 8; sample++) {
-            int h = r.nextInt(heads), i = sample == 0 ? seq - 1 : r.nextInt(seq);
-            int last = causal ? i : seq - 1;
-            double[] s = new double[last + 1];
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j <= last; j++) {
-                double dot = 0;
-                for (int d = 0; d < dim; d++) {
-                    dot += (double) q.get(0, h, i, d) * k.get(0, h, j, d);
-                }
-                s[j] = dot * scale;
-                max = Math.max(max, s[j]);
-            }
-            double sum = 0;
-            for (int j = 0; j <= last; j++) {
-                s[j] = Math.exp(s[j] - max);
-                sum += s[j];
-            }
-            for (int d = 0; d < dim; d++) {
-                double want = 0;
-                for (int j = 0; j <= last; j++) {
-                    want += s[j] * v.get(0, h, j, d);
-                }
-                want /= sum;
-                float got = out.get(0, h, i, d);
-                if (!(Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want))) {
-                    throw new IllegalStateException("wrong result at head " + h + " row " + i + " dim " + d + ": " + got
-                            + " instead of " + want);
-                }
-            }
-        }
     }
 }

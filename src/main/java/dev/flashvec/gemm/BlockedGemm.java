@@ -34,6 +34,7 @@ final class BlockedGemm {
     static final long DEFAULT_MIN_WORK_PER_WORKER = 1L << 20;
 
     private final GemmKernel kernel;
+    private final SkinnyGemm skinny;
     private final BlockSizes blocks;
     private final long minWorkPerWorker;
 
@@ -41,6 +42,7 @@ final class BlockedGemm {
         this.kernel = kernel;
         this.blocks = blocks.alignedTo(kernel.mr(), kernel.nr());
         this.minWorkPerWorker = Math.max(1, minWorkPerWorker);
+        this.skinny = new SkinnyGemm(kernel, this.minWorkPerWorker);
     }
 
     GemmKernel kernel() {
@@ -57,6 +59,11 @@ final class BlockedGemm {
         if (alpha == 0f) {
             // BLAS convention: A and B are not read (so their NaN or inf cannot reach C).
             scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (m <= SkinnyGemm.ROWS) {
+            // A GEMV-like product: packing B would cost more than the product itself.
+            skinny.multiply(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int mr = kernel.mr(), nr = kernel.nr();

@@ -40,4 +40,43 @@ interface GemmKernel {
      */
     void multiplyTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
                       float[] c, int cOff, int ldc);
+
+    /**
+     * Skinny product for few rows ({@link SkinnyGemm}): {@code sum[r·cols + j] = Σ_p rows[r·k + p] · B(p, j)}
+     * for rows {@code r < m} ({@code m <= SkinnyGemm.ROWS}) and {@code j < cols}, with B not transposed: {@code B(p, j) =
+     * b[bOff + p·ldb + j]}. Each sum starts at 0 and adds one {@code fma} per p in increasing order, so every
+     * implementation gives the same bits. B is streamed once, which is what makes a GEMV memory-bound rather
+     * than packing-bound.
+     */
+    default void rowsTimesPanel(int m, int k, float[] rows, float[] b, int bOff, int ldb, int cols, float[] sum) {
+        java.util.Arrays.fill(sum, 0, m * cols, 0f);
+        // p outermost so that B is read row by row, as it is stored; each sum still sees p in increasing order.
+        for (int p = 0; p < k; p++) {
+            for (int r = 0; r < m; r++) {
+                float a = rows[r * k + p];
+                for (int j = 0; j < cols; j++) {
+                    sum[r * cols + j] = Math.fma(a, b[bOff + p * ldb + j], sum[r * cols + j]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Skinny product with B transposed: {@code sum[r·cols + j] = Σ_p rows[r·k + p] · b[bOff + j·ldb + p]},
+     * a dot product of contiguous rows. The summation order is the implementation's (a vector kernel keeps
+     * one partial sum per lane), so unlike the other methods this one is not bit-identical across backends;
+     * it is deterministic for a given backend. {@code scratch} holds at least {@link SkinnyGemm#SCRATCH} floats.
+     */
+    default void rowsDotRows(int m, int k, float[] rows, float[] b, int bOff, int ldb, int cols, float[] sum,
+                             float[] scratch) {
+        for (int r = 0; r < m; r++) {
+            for (int j = 0; j < cols; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma(rows[r * k + p], b[bOff + j * ldb + p], s);
+                }
+                sum[r * cols + j] = s;
+            }
+        }
+    }
 }

@@ -172,4 +172,185 @@ public final class VectorGemmKernel implements GemmKernel {
             c71.fma(av, FloatVector.fromArray(S, c, cOff + 7 * ldc + L).mul(bv)).intoArray(c, cOff + 7 * ldc + L);
         }
     }
+
+    @Override
+    public void rowsTimesPanel(int m, int k, float[] rows, float[] b, int bOff, int ldb, int cols, float[] sum) {
+        java.util.Arrays.fill(sum, 0, m * cols, 0f);
+        int colsV = cols / L * L;
+        int p = 0;
+        for (; p + 4 <= k; p += 4) {
+            for (int r = 0; r < m; r++) {
+                fourRows(rows, r * k + p, b, bOff + p * ldb, ldb, sum, r * cols, colsV);
+            }
+        }
+        for (; p < k; p++) {
+            for (int r = 0; r < m; r++) {
+                fourRows(rows, r * k + p, b, bOff + p * ldb, 0, sum, r * cols, colsV);
+            }
+        }
+        // Columns past the last full vector, element by element in the same order.
+        for (int r = 0; r < m; r++) {
+            for (int j = colsV; j < cols; j++) {
+                float s = 0f;
+                for (int q = 0; q < k; q++) {
+                    s = Math.fma(rows[r * k + q], b[bOff + q * ldb + j], s);
+                }
+                sum[r * cols + j] = s;
+            }
+        }
+    }
+
+    /**
+     * {@code sum[j] += a[p]·B[p][j] + … + a[p+3]·B[p+3][j]} as four fmas in p order, for the vector-aligned
+     * columns: four B rows stream at once and each sum is loaded and stored once per four rows of B, not
+     * once per row. {@code ldb = 0} means one row only (the k % 4 remainder rows). The vector-aligned part
+     * of a skinny product; a column strip per register tile instead read B down its columns, one page per
+     * row, and ran at 3 GFLOP/s at 1×4096×4096.
+     */
+    private static void fourRows(float[] rows, int ap, float[] b, int bp, int ldb, float[] sum, int sr, int colsV) {
+        if (ldb == 0) {
+            FloatVector a0 = FloatVector.broadcast(S, rows[ap]);
+            for (int j = 0; j < colsV; j += L) {
+                a0.fma(FloatVector.fromArray(S, b, bp + j), FloatVector.fromArray(S, sum, sr + j)).intoArray(sum, sr + j);
+            }
+            return;
+        }
+        FloatVector a0 = FloatVector.broadcast(S, rows[ap]);
+        FloatVector a1 = FloatVector.broadcast(S, rows[ap + 1]);
+        FloatVector a2 = FloatVector.broadcast(S, rows[ap + 2]);
+        FloatVector a3 = FloatVector.broadcast(S, rows[ap + 3]);
+        int b1 = bp + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+        for (int j = 0; j < colsV; j += L) {
+            FloatVector acc = FloatVector.fromArray(S, sum, sr + j);
+            acc = a0.fma(FloatVector.fromArray(S, b, bp + j), acc);
+            acc = a1.fma(FloatVector.fromArray(S, b, b1 + j), acc);
+            acc = a2.fma(FloatVector.fromArray(S, b, b2 + j), acc);
+            acc = a3.fma(FloatVector.fromArray(S, b, b3 + j), acc);
+            acc.intoArray(sum, sr + j);
+        }
+    }
+
+    @Override
+    public void rowsDotRows(int m, int k, float[] rows, float[] b, int bOff, int ldb, int cols, float[] sum,
+                            float[] scratch) {
+        for (int j = 0; j < cols; j += 4) {
+            if (m == 1) {
+                dots1x4(k, rows, b, bOff, ldb, cols, j, sum, scratch);
+            } else {
+                dots4x4(k, rows, b, bOff, ldb, cols, j, sum, scratch);
+            }
+        }
+    }
+
+    /**
+     * The one-row (GEMV) case of {@link #dots4x4}: the same operations for row 0, without the three padding
+     * rows' loads and FMAs (four FMA chains are plenty for a loop bound by reading B from memory). The lanes
+     * are summed in the same fixed order.
+     */
+    private static void dots1x4(int k, float[] rows, float[] b, int bOff, int ldb, int cols, int j, float[] sum,
+                                float[] scratch) {
+        int b0r = bOff + j * ldb;
+        int b1r = bOff + Math.min(j + 1, cols - 1) * ldb;
+        int b2r = bOff + Math.min(j + 2, cols - 1) * ldb;
+        int b3r = bOff + Math.min(j + 3, cols - 1) * ldb;
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        int kv = k / L * L;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector a0 = FloatVector.fromArray(S, rows, p);
+            c0 = a0.fma(FloatVector.fromArray(S, b, b0r + p), c0);
+            c1 = a0.fma(FloatVector.fromArray(S, b, b1r + p), c1);
+            c2 = a0.fma(FloatVector.fromArray(S, b, b2r + p), c2);
+            c3 = a0.fma(FloatVector.fromArray(S, b, b3r + p), c3);
+        }
+        c0.intoArray(scratch, 0);
+        c1.intoArray(scratch, L);
+        c2.intoArray(scratch, 2 * L);
+        c3.intoArray(scratch, 3 * L);
+        finishDots(1, k, kv, rows, b, bOff, ldb, cols, j, sum, scratch);
+    }
+
+    /**
+     * Dot products of the four rows with B rows j..j+3 (a missing row is replaced by the last one and its
+     * results dropped): 16 accumulators with one partial sum per lane over p < k rounded down to L, stored to
+     * {@code scratch} and added lane by lane in a fixed order (not {@code reduceLanes}, whose order may differ
+     * between the interpreter and C2), then the remaining p added with fma in increasing order.
+     */
+    private static void dots4x4(int k, float[] rows, float[] b, int bOff, int ldb, int cols, int j, float[] sum,
+                                float[] scratch) {
+        int b0r = bOff + j * ldb;
+        int b1r = bOff + Math.min(j + 1, cols - 1) * ldb;
+        int b2r = bOff + Math.min(j + 2, cols - 1) * ldb;
+        int b3r = bOff + Math.min(j + 3, cols - 1) * ldb;
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        int kv = k / L * L;
+        for (int p = 0; p < kv; p += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, b0r + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, b1r + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, b2r + p);
+            FloatVector b3 = FloatVector.fromArray(S, b, b3r + p);
+            FloatVector a0 = FloatVector.fromArray(S, rows, p);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            c02 = a0.fma(b2, c02);
+            c03 = a0.fma(b3, c03);
+            FloatVector a1 = FloatVector.fromArray(S, rows, k + p);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            c12 = a1.fma(b2, c12);
+            c13 = a1.fma(b3, c13);
+            FloatVector a2 = FloatVector.fromArray(S, rows, 2 * k + p);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            c22 = a2.fma(b2, c22);
+            c23 = a2.fma(b3, c23);
+            FloatVector a3 = FloatVector.fromArray(S, rows, 3 * k + p);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            c32 = a3.fma(b2, c32);
+            c33 = a3.fma(b3, c33);
+        }
+        c00.intoArray(scratch, 0);
+        c01.intoArray(scratch, L);
+        c02.intoArray(scratch, 2 * L);
+        c03.intoArray(scratch, 3 * L);
+        c10.intoArray(scratch, 4 * L);
+        c11.intoArray(scratch, 5 * L);
+        c12.intoArray(scratch, 6 * L);
+        c13.intoArray(scratch, 7 * L);
+        c20.intoArray(scratch, 8 * L);
+        c21.intoArray(scratch, 9 * L);
+        c22.intoArray(scratch, 10 * L);
+        c23.intoArray(scratch, 11 * L);
+        c30.intoArray(scratch, 12 * L);
+        c31.intoArray(scratch, 13 * L);
+        c32.intoArray(scratch, 14 * L);
+        c33.intoArray(scratch, 15 * L);
+        finishDots(SkinnyGemm.ROWS, k, kv, rows, b, bOff, ldb, cols, j, sum, scratch);
+    }
+
+    /**
+     * Adds the lanes of each (row, column) accumulator stored at {@code scratch[(r·4 + q)·L]} in lane order,
+     * then the remaining p from {@code kv} with fma in increasing order, into {@code sum}.
+     */
+    private static void finishDots(int rowCount, int k, int kv, float[] rows, float[] b, int bOff, int ldb, int cols,
+                                   int j, float[] sum, float[] scratch) {
+        int live = Math.min(4, cols - j);
+        for (int r = 0; r < rowCount; r++) {
+            for (int q = 0; q < live; q++) {
+                int acc = (r * 4 + q) * L;
+                float s = 0f;
+                for (int l = 0; l < L; l++) {
+                    s += scratch[acc + l];
+                }
+                int br = bOff + (j + q) * ldb;
+                for (int p = kv; p < k; p++) {
+                    s = Math.fma(rows[r * k + p], b[br + p], s);
+                }
+                sum[r * cols + j + q] = s;
+            }
+        }
+    }
 }

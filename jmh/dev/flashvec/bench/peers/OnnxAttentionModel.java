@@ -1,0 +1,55 @@
+package dev.flashvec.bench.peers;
+
+/**
+ * The serialized ONNX model of one ONNX Runtime {@code com.microsoft.MultiHeadAttention} node: inputs
+ * query, key, value as {@code [B, S, H·D]} fp32, output {@code [B, S, H·D]}.
+ *
+ * <p>Field numbers follow onnx.proto (ModelProto, GraphProto, NodeProto, AttributeProto, ValueInfoProto,
+ * TypeProto, TensorShapeProto). The dimensions are symbolic so one model serves every shape.
+ */
+final class OnnxAttentionModel {
+    private static final int FLOAT = 1;
+    private static final int ATTRIBUTE_INT = 2;
+    private static final int ATTRIBUTE_FLOAT = 1;
+
+    private OnnxAttentionModel() {}
+
+    /** A model computing MultiHeadAttention with {@code heads} heads, scale 1/sqrt(D), causal if asked. */
+    static byte[] multiHeadAttention(int heads, int dim, boolean causal) {
+        Protobuf node = new Protobuf()
+                .string(1, "query").string(1, "key").string(1, "value")
+                .string(2, "output")
+                .string(3, "attention")
+                .string(4, "MultiHeadAttention")
+                .string(7, "com.microsoft")
+                .message(5, new Protobuf().string(1, "num_heads").varint(3, heads).varint(20, ATTRIBUTE_INT))
+                .message(5, new Protobuf().string(1, "scale").float32(2, (float) (1 / Math.sqrt(dim)))
+                        .varint(20, ATTRIBUTE_FLOAT));
+        if (causal) {
+            node.message(5, new Protobuf().string(1, "unidirectional").varint(3, 1).varint(20, ATTRIBUTE_INT));
+        }
+        Protobuf graph = new Protobuf()
+                .message(1, node)
+                .string(2, "flashvec-peer")
+                .message(11, tensor3d("query", "S"))
+                .message(11, tensor3d("key", "L"))
+                .message(11, tensor3d("value", "L"))
+                .message(12, tensor3d("output", "S"));
+        return new Protobuf()
+                .varint(1, 8) // ir_version
+                .string(2, "flashvec")
+                .message(8, new Protobuf().string(1, "").varint(2, 17))
+                .message(8, new Protobuf().string(1, "com.microsoft").varint(2, 1))
+                .message(7, graph)
+                .toByteArray();
+    }
+
+    private static Protobuf tensor3d(String name, String seq) {
+        Protobuf shape = new Protobuf()
+                .message(1, new Protobuf().string(2, "B"))
+                .message(1, new Protobuf().string(2, seq))
+                .message(1, new Protobuf().string(2, "HD"));
+        Protobuf tensorType = new Protobuf().varint(1, FLOAT).message(2, shape);
+        return new Protobuf().string(1, name).message(2, new Protobuf().message(1, tensorType));
+    }
+}
