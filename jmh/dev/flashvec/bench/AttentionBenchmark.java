@@ -29,6 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Fused attention forward, B=1, H heads, S=L, in milliseconds per call.
  *
+ * <p>{@code kvSeq} and {@code kvHeads} give cross-attention (L ≠ S) and GQA/MQA shapes.
+ *
  * <p>GFLOP/s = 4·H·S·L·D / (ms·1e6), counted as the full square for causal runs too ("as if full"), the
  * convention of the peers' numbers this project compares with. {@code impl=materialized} times the classic
  * unfused baseline built from our own SGEMM (scores materialized, softmax, SGEMM) on the same inputs. Compare with {@code FmaPeakBenchmark} of the
@@ -48,6 +50,12 @@ public class AttentionBenchmark {
     public int dim;
     @Param({"8"})
     public int heads;
+    /** Keys per head; 0 means {@code seq} (self-attention). Cross-attention shapes set it apart. */
+    @Param({"0"})
+    public int kvSeq;
+    /** K/V heads; 0 means {@code heads}. Fewer is GQA (e.g. 32 query heads over 8), 1 is MQA. */
+    @Param({"0"})
+    public int kvHeads;
     @Param({"false"})
     public boolean causal;
     @Param({"1"})
@@ -66,9 +74,10 @@ public class AttentionBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Random r = new Random(7);
-        q = random(r);
-        k = random(r);
-        v = random(r);
+        int keys = kvSeq == 0 ? seq : kvSeq, hkv = kvHeads == 0 ? heads : kvHeads;
+        q = random(r, heads, seq);
+        k = random(r, hkv, keys);
+        v = random(r, hkv, keys);
         out = Tensor.zeros(1, heads, seq, dim);
         options = AttentionOptions.builder().causal(causal ? CausalAlignment.TOP_LEFT : CausalAlignment.NONE).build();
         pool = ComputePool.create(threads);
@@ -79,7 +88,7 @@ public class AttentionBenchmark {
         }
         out = forward();
         AttentionSamples.verify(q, k, v, causal, (h, i, d) -> out.get(0, h, i, d), r);
-        System.out.println("# " + Simd.description() + "; GFLOP/s = " + (4.0 * heads * seq * seq * dim / 1e6)
+        System.out.println("# " + Simd.description() + "; GFLOP/s = " + (4.0 * heads * seq * keys * dim / 1e6)
                 + " / ms");
     }
 
@@ -97,11 +106,11 @@ public class AttentionBenchmark {
         return out;
     }
 
-    private Tensor random(Random r) {
-        float[] a = new float[heads * seq * dim];
+    private Tensor random(Random r, int h, int s) {
+        float[] a = new float[h * s * dim];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) r.nextGaussian();
         }
-        return Tensor.wrap(a, Layout.BHSD, 1, heads, seq, dim);
+        return Tensor.wrap(a, Layout.BHSD, 1, h, s, dim);
     }
 }
