@@ -10,6 +10,8 @@ import dev.flashvec.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * ONNX Runtime's CPU MultiHeadAttention (its tiled flash kernel) on the same shapes and the same GFLOP/s
+ * ONNX Runtime's CPU MultiHeadAttention (its tiled flash kernel; GroupQueryAttention for causal runs, as
+ * ONNX Runtime's causal decoders use) on the same shapes and the same GFLOP/s
  * convention as {@code AttentionBenchmark}, so the two can be compared in one JMH run.
  *
  * <p>Inputs are {@code [1, S, H·D]} fp32 in direct buffers (ONNX Runtime reads them without copying); the
@@ -67,11 +70,21 @@ public class OnnxRuntimeAttentionBenchmark {
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        session = env.createSession(OnnxAttentionModel.multiHeadAttention(heads, dim, causal), options);
         long[] shape = {1, seq, (long) heads * dim};
-        inputs = Map.of("query", OnnxTensor.createTensor(env, direct(q), shape),
-                "key", OnnxTensor.createTensor(env, direct(k), shape),
-                "value", OnnxTensor.createTensor(env, direct(v), shape));
+        Map<String, OnnxTensor> in = new HashMap<>();
+        in.put("query", OnnxTensor.createTensor(env, direct(q), shape));
+        in.put("key", OnnxTensor.createTensor(env, direct(k), shape));
+        in.put("value", OnnxTensor.createTensor(env, direct(v), shape));
+        if (causal) {
+            // Causal runs use GroupQueryAttention, the kernel ONNX Runtime uses for causal decoders.
+            session = env.createSession(OnnxAttentionModel.groupQueryAttention(heads, heads, dim), options);
+            in.put("seqlens_k", OnnxTensor.createTensor(env, IntBuffer.wrap(new int[] {seq - 1}), new long[] {1}));
+            in.put("total_sequence_length", OnnxTensor.createTensor(env, IntBuffer.wrap(new int[] {seq}),
+                    new long[] {1}));
+        } else {
+            session = env.createSession(OnnxAttentionModel.multiHeadAttention(heads, dim, false), options);
+        }
+        inputs = Map.copyOf(in);
         try (OrtSession.Result result = session.run(inputs)) {
             FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
             AttentionSamples.verify(q, k, v, causal, (h, i, d) -> out.get((i * heads + h) * dim + d), r);

@@ -98,13 +98,16 @@ public class OpenBlasGemmBenchmark {
         MethodHandle setThreads = linker.downcallHandle(lib.find("openblas_set_num_threads").orElseThrow(),
                 FunctionDescriptor.ofVoid(i));
         setThreads.invokeExact(threads);
+        MethodHandle coreName = linker.downcallHandle(lib.find("openblas_get_corename").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS));
+        String core = ((MemorySegment) coreName.invokeExact()).reinterpret(64).getString(0);
         Random r = new Random(1234);
         a = random(r, m * k);
         b = random(r, k * n);
         c = new float[m * n];
         run();
         check(r);
-        System.out.println("# OpenBLAS from " + library + ", OPENBLAS_CORETYPE="
+        System.out.println("# OpenBLAS from " + library + ", kernel core " + core + ", OPENBLAS_CORETYPE="
                 + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
     }
 
