@@ -10,6 +10,8 @@ final class DocumentMask implements MaskMod {
     /** {@code start[d]} is document d's first position; {@code start[n]} is the end of the last one. */
     private final int[] start;
     private final boolean causal;
+    /** Document of each covered position, so that the per-pair predicate is two loads and a compare. */
+    private final int[] docOf;
 
     DocumentMask(int[] lengths, boolean causal) {
         if (lengths == null || lengths.length == 0) {
@@ -22,12 +24,17 @@ final class DocumentMask implements MaskMod {
                 throw new IllegalArgumentException("document length[" + d + "] must be >= 1 but was " + lengths[d]);
             }
             long end = (long) start[d] + lengths[d];
-            if (end > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("document lengths sum past 2^31-1");
+            if (end > 1 << 28) {
+                throw new IllegalArgumentException("document lengths must sum to at most 2^28 positions but reach "
+                        + end + " at document " + d);
             }
             start[d + 1] = (int) end;
         }
         this.causal = causal;
+        this.docOf = new int[start[lengths.length]];
+        for (int d = 0; d < lengths.length; d++) {
+            java.util.Arrays.fill(docOf, start[d], start[d + 1], d);
+        }
     }
 
     /** Document of position {@code p}; {@code n} (no document) for positions past the last. */
@@ -42,8 +49,8 @@ final class DocumentMask implements MaskMod {
 
     @Override
     public boolean allowed(int b, int h, int i, int j) {
-        int d = doc(i);
-        return d < docs() && d == doc(j) && (!causal || j <= i);
+        int[] of = docOf;
+        return i < of.length && j < of.length && of[i] == of[j] && (!causal || j <= i);
     }
 
     @Override

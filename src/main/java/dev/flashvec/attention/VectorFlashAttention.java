@@ -139,10 +139,12 @@ final class VectorFlashAttention implements AttentionKernel {
                     maskModTile(p.maskMod, s.mt, mt != null, b, h, i0, n, j0, nk);
                     mt = s.mt;
                 }
+                boolean maxTaken = false;
                 if (p.modifiesScores) {
-                    modifyScores(p, s, b, h, i0, n, j0, nk, i0 + p.alignmentOffset(b) - j0 - xMin);
+                    maxTaken = modifyScores(p, s, b, h, i0, n, j0, nk, i0 + p.alignmentOffset(b) - j0 - xMin)
+                            && full && mt == null;
                 }
-                softmaxStep(s, nk, j0, full, p.scale, p.softcap, mt, p.modifiesScores);
+                softmaxStep(s, nk, j0, full, p.scale, p.softcap, mt, p.modifiesScores, maxTaken);
                 accumulate(s.st, nk, v.array(), v.index(b, kvh, j0, 0), vStride, p.dv, s.ot, s.alpha);
             }
         }
@@ -214,16 +216,41 @@ final class VectorFlashAttention implements AttentionKernel {
     /**
      * Scale and softcap, then the position bias and the score modifier (SEMANTICS order), in place. Afterwards
      * {@code st} holds final scores apart from masks, so the softmax step must not scale again.
-     * {@code posBase} is the {@code pos} index of row 0, key {@code j0}.
+     * {@code posBase} is the {@code pos} index of row 0, key {@code j0}. Returns true if {@code tileMax} now
+     * holds the max of the final scores (without masks): then an unmasked tile needs no further pass.
      */
-    private static void modifyScores(AttentionProblem p, Scratch s, int b, int h, int i0, int n, int j0, int nk,
-                                     int posBase) {
-        scaleAndCap(s.st, nk, p.scale, p.softcap, s.tmp);
-        if (p.positionBias != null) {
-            addPositionBias(s.st, nk, s.pos, posBase);
+    private static boolean modifyScores(AttentionProblem p, Scratch s, int b, int h, int i0, int n, int j0, int nk,
+                                        int posBase) {
+        boolean fused = p.positionBias != null && p.softcap == 0f;
+        if (fused) {
+            // the common ALiBi / relative-bias case: one pass, st = fma(st, scale, bias), and the max
+            scaleAddBiasAndMax(s.st, nk, p.scale, s.pos, posBase, s.tileMax);
+        } else {
+            scaleAndCap(s.st, nk, p.scale, p.softcap, s.tmp);
+            if (p.positionBias != null) {
+                addPositionBias(s.st, nk, s.pos, posBase);
+            }
         }
         if (p.scoreMod != null) {
             applyScoreMod(p.scoreMod, s.st, b, h, i0, n, j0, nk);
+            return false;
+        }
+        return fused;
+    }
+
+    /** {@code st[jj][r] = scale·st[jj][r] + pos[posBase + r − jj]} (one rounding) and its per-lane max. */
+    static void scaleAddBiasAndMax(float[] st, int nk, float scale, float[] pos, int posBase, float[] tileMax) {
+        final int br = BLOCK_ROWS;
+        FloatVector sc = FloatVector.broadcast(F, scale);
+        for (int c = 0; c < QV; c++) {
+            FloatVector mx = FloatVector.broadcast(F, NEG_INF);
+            for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
+                FloatVector sv = FloatVector.fromArray(F, st, o)
+                        .fma(sc, FloatVector.fromArray(F, pos, posBase + c * VL - jj));
+                sv.intoArray(st, o);
+                mx = mx.max(sv);
+            }
+            mx.intoArray(tileMax, c * VL);
         }
     }
 
@@ -385,10 +412,12 @@ final class VectorFlashAttention implements AttentionKernel {
      * inlined, and every vector crossing that call was boxed (200 MB per call at S=2048).
      */
     static void softmaxStep(Scratch s, int nk, int j0, boolean full, float scale, float softcap, float[] mt,
-                            boolean modified) {
+                            boolean modified, boolean maxTaken) {
         if (modified) {
-            // scores already scaled, capped and biased by modifyScores
-            limitAndMax(s.st, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
+            // scores already scaled, capped and biased by modifyScores (which may also have taken the max)
+            if (!maxTaken) {
+                limitAndMax(s.st, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
+            }
             expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, 1f, s.ref, s.sums);
         } else if (full && softcap == 0f && mt == null && scale > 0f) {
             // tileMax already holds the raw scores' max (from scores()), and the scale goes into the
