@@ -130,4 +130,37 @@ class AttentionFamilyPropertyTest {
             }
         });
     }
+
+    @Test
+    void keysOfSkippedTilesAreNeverRead() {
+        // Documents of whole 64-key tiles: a query block of one document classifies every tile of another
+        // document EMPTY, so NaN planted in those keys and values must not reach it (a read of a masked key
+        // would: its weight 0 times NaN is NaN).
+        Property.check("skipped tiles are not read", 0.5, r -> AttentionCase.plain(r, 48, 40), c -> {
+            Random r = new Random(c.valueSeed());
+            int docs = 2 + r.nextInt(3), s = docs * 64;
+            int[] lengths = new int[docs];
+            java.util.Arrays.fill(lengths, 64);
+            AttentionCase sq = new AttentionCase(1, 1, 1, s, s, c.dk(), c.dv(), c.storage(), Float.NaN, 0f,
+                    CausalAlignment.NONE, AttentionOptions.UNBOUNDED, AttentionOptions.UNBOUNDED,
+                    AttentionCase.MaskKind.NONE, false, false, false, c.valueSeed());
+            Tensor q = sq.q(), k = sq.k(), v = sq.v();
+            int poisoned = r.nextInt(docs);
+            for (int j = poisoned * 64; j < poisoned * 64 + 64; j++) {
+                k.set(0, 0, j, 0, Float.NaN);
+                v.set(0, 0, j, 0, Float.NaN);
+            }
+            AttentionOptions o = AttentionOptions.builder().maskMod(MaskPatterns.documents(lengths, r.nextBoolean()))
+                    .build();
+            Tensor out = SERIAL.forward(q, k, v, o);
+            for (int i = 0; i < s; i++) {
+                boolean own = i / 64 == poisoned;
+                for (int d = 0; d < c.dv(); d++) {
+                    float x = out.get(0, 0, i, d);
+                    assertTrue(own ? Float.isNaN(x) : Float.isFinite(x), "O[" + i + ", " + d + "] = " + x
+                            + " (NaN planted in document " + poisoned + ")");
+                }
+            }
+        });
+    }
 }
