@@ -127,6 +127,7 @@ public final class RelativePositionBias implements PositionBias {
         return table.length;
     }
 
+    /** How relative positions map to table columns. */
     public Bucketing bucketing() {
         return bucketing;
     }
@@ -136,6 +137,7 @@ public final class RelativePositionBias implements PositionBias {
         return numBuckets;
     }
 
+    /** T5: the distance from which all buckets are the last one; clipped: the clipping distance. */
     public int maxDistance() {
         return maxDistance;
     }

@@ -130,15 +130,7 @@ final class VectorFlashAttention implements AttentionKernel {
                 }
                 scores(s.qt, k.array(), k.index(b, kvh, j0, 0), kStride, p.dk, nk, s.st, s.tileMax);
                 boolean full = j0 >= fullFrom && j0 + nk - 1 <= fullTo;
-                float[] mt = null;
-                if (p.mask != null) {
-                    mt = s.mt;
-                    transposeMaskTile(p.mask.bias(), mt, b, h, i0, n, j0, nk);
-                }
-                if (tile == TileClass.PARTIAL) {
-                    maskModTile(p.maskMod, s.mt, mt != null, b, h, i0, n, j0, nk);
-                    mt = s.mt;
-                }
+                float[] mt = maskTile(p, s, tile, b, h, i0, n, j0, nk);
                 boolean maxTaken = false;
                 if (p.modifiesScores) {
                     maxTaken = modifyScores(p, s, b, h, i0, n, j0, nk, i0 + p.alignmentOffset(b) - j0 - xMin)
@@ -149,6 +141,21 @@ final class VectorFlashAttention implements AttentionKernel {
             }
         }
         writeRows(p, s, b, h, i0, n);
+    }
+
+    /**
+     * The tile's additive mask ({@code mt[jj][r]}: the explicit mask, with {@code -inf} where a PARTIAL tile's
+     * mask predicate disallows), or null when neither applies to this tile.
+     */
+    private static float[] maskTile(AttentionProblem p, Scratch s, TileClass tile, int b, int h, int i0, int n, int j0,
+                                    int nk) {
+        if (p.mask != null) {
+            transposeMaskTile(p.mask.bias(), s.mt, b, h, i0, n, j0, nk);
+        }
+        if (tile == TileClass.PARTIAL) {
+            maskModTile(p.maskMod, s.mt, p.mask != null, b, h, i0, n, j0, nk);
+        }
+        return p.mask != null || tile == TileClass.PARTIAL ? s.mt : null;
     }
 
     /** {@code qt[d][r] = q[i0 + r][d]}, zero for padding rows. */
