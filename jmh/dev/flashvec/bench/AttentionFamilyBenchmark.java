@@ -46,7 +46,7 @@ public class AttentionFamilyBenchmark {
 
     @Param({"plain", "causal", "alibi", "alibi-causal", "t5-bias", "score-mod", "documents-8", "documents-8-causal",
         "prefix-lm-1024", "bigbird-r0", "bigbird-r3", "bigbird-r8", "bigbird-r16", "window-128", "window-512",
-        "window-1024", "window-mod-512"})
+        "window-1024", "window-mod-512", "lambda-documents-8", "blockmask-documents-8"})
     public String variant;
     @Param({"2048"})
     public int seq;
@@ -107,6 +107,13 @@ public class AttentionFamilyBenchmark {
                 java.util.Arrays.fill(lengths, seq / docs);
                 lengths[docs - 1] += seq % docs;
                 b.maskMod(MaskPatterns.documents(lengths, name.endsWith("causal")));
+            }
+            case "lambda", "blockmask" -> {
+                // packed documents as a bare predicate: no classification (every tile checked pair by pair),
+                // or classified once by scanning (MaskPatterns.blockMask)
+                int docLength = seq / Integer.parseInt(part[2]);
+                dev.flashvec.attention.MaskMod docs = (bt, h, i, j) -> i / docLength == j / docLength;
+                b.maskMod(part[0].equals("lambda") ? docs : MaskPatterns.blockMask(docs, 1, 1, seq, seq, TILE));
             }
             case "prefix" -> b.maskMod(MaskPatterns.prefixLm(Integer.parseInt(part[2])));
             case "bigbird" -> b.maskMod(MaskPatterns.bigBird(seq, seq, TILE, 1, 1,

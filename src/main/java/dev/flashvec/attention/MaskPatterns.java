@@ -50,6 +50,16 @@ public final class MaskPatterns {
         return new BigBirdMask(sq, sk, blockSize, windowBlocks, globalBlocks, randomBlocks, seed);
     }
 
+    /**
+     * {@code mask} with every {@code blockSize × blockSize} cell classified once, by scanning all pairs
+     * (FlexAttention's {@code create_block_mask}): an arbitrary predicate then gets empty-tile skipping and
+     * unmasked full tiles. Build it once and reuse it: the scan costs one predicate call per pair and head.
+     * {@code batch} or {@code heads} may be 1 when the predicate does not depend on that index.
+     */
+    public static MaskMod blockMask(MaskMod mask, int batch, int heads, int sq, int sk, int blockSize) {
+        return new BlockMask(mask, batch, heads, sq, sk, blockSize);
+    }
+
     /** Pairs allowed by {@code a} or by {@code b}. */
     public static MaskMod union(MaskMod a, MaskMod b) {
         return new CombinedMask(a, b, true);

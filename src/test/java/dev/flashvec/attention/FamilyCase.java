@@ -15,7 +15,7 @@ record FamilyCase(AttentionCase base, Bias bias, boolean scoreMod, Pattern patte
     enum Bias { NONE, ALIBI, ALIBI_CUSTOM, T5_BIDIRECTIONAL, T5_CAUSAL, CLIPPED }
 
     /** Which mask predicate. */
-    enum Pattern { NONE, WINDOW, GLOBAL_AND_WINDOW, BIGBIRD, DOCUMENTS, CAUSAL_DOCUMENTS, PREFIX_LM, LAMBDA }
+    enum Pattern { NONE, WINDOW, GLOBAL_AND_WINDOW, BIGBIRD, DOCUMENTS, CAUSAL_DOCUMENTS, PREFIX_LM, LAMBDA, BLOCK_MASK }
 
     /** Every base option and every family option at random. */
     static FamilyCase any(Random r, int maxSeq, int maxDim) {
@@ -36,6 +36,12 @@ record FamilyCase(AttentionCase base, Bias bias, boolean scoreMod, Pattern patte
     /** The family options on top of {@code b}. */
     AttentionOptions options(AttentionOptions.Builder b) {
         return b.positionBias(positionBias()).scoreMod(scoreMod ? FamilyCase::modify : null).maskMod(maskMod()).build();
+    }
+
+    /** A predicate with empty, full and mixed regions that depend on batch and head. */
+    static boolean blocky(int b, int h, int i, int j) {
+        int region = (i / 24 + j / 20 + h + 2 * b) % 4;
+        return region == 0 || (region == 1 && (i + j) % 3 != 0);
     }
 
     /** A smooth, position-dependent change of every score. */
@@ -94,6 +100,9 @@ record FamilyCase(AttentionCase base, Bias bias, boolean scoreMod, Pattern patte
             case DOCUMENTS, CAUSAL_DOCUMENTS -> MaskPatterns.documents(lengths(r, n), pattern == Pattern.CAUSAL_DOCUMENTS);
             case PREFIX_LM -> MaskPatterns.prefixLm(r.nextInt(n + 1));
             case LAMBDA -> (b, h, i, j) -> (i * 31 + j * 17 + h + b) % 3 != 0;
+            case BLOCK_MASK -> MaskPatterns.blockMask(FamilyCase::blocky, base.batch(), base.heads(), sq, sk,
+                    1 + r.nextInt(40));
+
         };
     }
 

@@ -14,7 +14,8 @@ class MaskPatternsTest {
     void structuredPatternsClassifyEveryRectangleExactly() {
         Property.check("exact tile classification", r -> FamilyCase.patternOnly(r, 200, 8), c -> {
             MaskMod m = c.maskMod();
-            boolean exact = c.pattern() != FamilyCase.Pattern.LAMBDA && c.pattern() != FamilyCase.Pattern.GLOBAL_AND_WINDOW;
+            boolean exact = c.pattern() != FamilyCase.Pattern.LAMBDA && c.pattern() != FamilyCase.Pattern.GLOBAL_AND_WINDOW
+                    && c.pattern() != FamilyCase.Pattern.BLOCK_MASK;
             Random r = new Random(c.seed());
             int sq = c.base().sq(), sk = c.base().sk();
             for (int t = 0; t < 300; t++) {
@@ -36,6 +37,29 @@ class MaskPatternsTest {
                 }
             }
         });
+    }
+
+    @Test
+    void blockMaskOfBlockAlignedRectanglesIsExact() {
+        MaskMod m = MaskPatterns.blockMask(FamilyCase::blocky, 2, 3, 100, 90, 10);
+        for (int b = 0; b < 2; b++) {
+            for (int h = 0; h < 3; h++) {
+                for (int i0 = 0; i0 < 100; i0 += 10) {
+                    for (int j0 = 0; j0 < 90; j0 += 10) {
+                        long allowed = 0;
+                        for (int i = i0; i < i0 + 10; i++) {
+                            for (int j = j0; j < j0 + 10; j++) {
+                                allowed += FamilyCase.blocky(b, h, i, j) ? 1 : 0;
+                            }
+                        }
+                        assertEquals(TileClass.of(allowed, 100), m.classify(b, h, i0, i0 + 10, j0, j0 + 10),
+                                "b=" + b + " h=" + h + " cell " + i0 + "," + j0);
+                    }
+                }
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> m.checkShape(2, 4, 100, 90));
+        assertTrue(e.getMessage().contains("H=3") && e.getMessage().contains("Hq=4"), e.getMessage());
     }
 
     @Test
