@@ -78,6 +78,38 @@ public final class Attention {
     }
 
     /**
+     * The attention weights (softmax probabilities) of query rows {@code [from, to)} of batch {@code b}, head
+     * {@code h}, as a row-major {@code [to − from, Sk]} array, recomputed from {@code lse} (as returned by
+     * {@link #forwardWithLse} for the same inputs and options). Only the chosen rows are computed, in
+     * O(rows·Sk·Dk); the forward pass itself stays fused. A fully masked row is all zeros.
+     */
+    public float[] explain(Tensor q, Tensor k, Tensor v, AttentionOptions options, float[] lse, int b, int h,
+                           int from, int to) {
+        AttentionProblem p = AttentionProblem.forInputs(q, k, v, options);
+        long rows = (long) p.batch * p.heads * p.sq;
+        require(lse != null && lse.length == rows, "lse must have B*Hq*Sq=" + rows + " elements but has "
+                + (lse == null ? "none" : lse.length));
+        require(b >= 0 && b < p.batch, "batch must be in [0, " + p.batch + ") but was " + b);
+        require(h >= 0 && h < p.heads, "head must be in [0, " + p.heads + ") but was " + h);
+        require(from >= 0 && from <= to && to <= p.sq, "query rows [from, to) must satisfy 0 <= from <= to <= Sq="
+                + p.sq + " but were [" + from + ", " + to + ")");
+        require((long) (to - from) * p.sk <= Integer.MAX_VALUE - 8, "explain output of " + (to - from) + " x " + p.sk
+                + " weights does not fit an array: ask for fewer rows");
+        return AttentionExplain.probabilities(p, lse, b, h, from, to);
+    }
+
+    /** {@link #explain(Tensor, Tensor, Tensor, AttentionOptions, float[], int, int, int, int)} after a forward pass. */
+    public float[] explain(Tensor q, Tensor k, Tensor v, AttentionOptions options, int b, int h, int from, int to) {
+        return explain(q, k, v, options, forwardWithLse(q, k, v, options).lse(), b, h, from, to);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
      * Checks Q, K, V and options against each other exactly as every entry point does, throwing
      * IllegalArgumentException naming the offending argument; for other implementations (such as the
      * reference) that must accept exactly the same calls.

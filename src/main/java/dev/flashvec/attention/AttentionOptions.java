@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Everything besides Q, K and V that decides what attention computes: scale, softcap, causal alignment,
- * sliding window, explicit mask and per-batch key lengths. Immutable; build with {@link #builder()}.
+ * sliding window, explicit mask, per-batch key lengths, position bias (ALiBi, relative), score modifier and
+ * mask predicate. Immutable; build with {@link #builder()}.
  *
  * <p>The semantics are those of {@code docs/SEMANTICS.md}. Options are checked against the tensors'
  * shapes at the call to {@link Attention}, not here.
@@ -22,6 +23,9 @@ public final class AttentionOptions {
     private final int windowRight;
     private final AttentionMask mask;
     private final int[] kvLengths;
+    private final PositionBias positionBias;
+    private final ScoreMod scoreMod;
+    private final MaskMod maskMod;
 
     private AttentionOptions(Builder b) {
         this.scale = b.scale;
@@ -31,6 +35,9 @@ public final class AttentionOptions {
         this.windowRight = b.windowRight;
         this.mask = b.mask;
         this.kvLengths = b.kvLengths == null ? null : b.kvLengths.clone();
+        this.positionBias = b.positionBias;
+        this.scoreMod = b.scoreMod;
+        this.maskMod = b.maskMod;
     }
 
     /** Plain scaled dot-product attention: scale 1/sqrt(Dk), nothing masked. */
@@ -52,6 +59,9 @@ public final class AttentionOptions {
         b.windowRight = windowRight;
         b.mask = mask;
         b.kvLengths = kvLengths;
+        b.positionBias = positionBias;
+        b.scoreMod = scoreMod;
+        b.maskMod = maskMod;
         return b;
     }
 
@@ -104,12 +114,30 @@ public final class AttentionOptions {
         return kvLengths == null ? sk : kvLengths[b];
     }
 
+    /** The ALiBi or relative-position bias, or null. */
+    public PositionBias positionBias() {
+        return positionBias;
+    }
+
+    /** The score modifier, or null. */
+    public ScoreMod scoreMod() {
+        return scoreMod;
+    }
+
+    /** The mask predicate (with its tile classification), or null. */
+    public MaskMod maskMod() {
+        return maskMod;
+    }
+
     @Override
     public String toString() {
         return "AttentionOptions{scale=" + (Float.isNaN(scale) ? "1/sqrt(Dk)" : scale) + ", softcap=" + softcap
                 + ", causal=" + causal + ", window=(" + windowLeft + ", " + windowRight + ")"
                 + ", mask=" + (mask == null ? "none" : (mask.isBoolean() ? "boolean " : "additive ") + mask.bias())
-                + ", kvLengths=" + (kvLengths == null ? "all" : Arrays.toString(kvLengths)) + "}";
+                + ", kvLengths=" + (kvLengths == null ? "all" : Arrays.toString(kvLengths))
+                + (positionBias == null ? "" : ", positionBias=" + positionBias)
+                + (scoreMod == null ? "" : ", scoreMod=" + scoreMod)
+                + (maskMod == null ? "" : ", maskMod=" + maskMod) + "}";
     }
 
     /** Collects options; each setter checks its own argument. */
@@ -121,6 +149,9 @@ public final class AttentionOptions {
         private int windowRight = UNBOUNDED;
         private AttentionMask mask;
         private int[] kvLengths;
+        private PositionBias positionBias;
+        private ScoreMod scoreMod;
+        private MaskMod maskMod;
 
         private Builder() {}
 
@@ -177,6 +208,29 @@ public final class AttentionOptions {
                 }
             }
             this.kvLengths = kvLengths == null ? null : kvLengths.clone();
+            return this;
+        }
+
+        /** ALiBi ({@link AlibiBias}) or a relative-position table ({@link RelativePositionBias}); null for none. */
+        public Builder positionBias(PositionBias positionBias) {
+            this.positionBias = positionBias;
+            return this;
+        }
+
+        /** Shorthand for {@code positionBias(AlibiBias.standard(heads))}. */
+        public Builder alibi(int heads) {
+            return positionBias(AlibiBias.standard(heads));
+        }
+
+        /** A per-pair score modifier (runs once per computed pair: see {@link ScoreMod}); null for none. */
+        public Builder scoreMod(ScoreMod scoreMod) {
+            this.scoreMod = scoreMod;
+            return this;
+        }
+
+        /** A mask predicate, e.g. from {@link MaskPatterns}; null for none. */
+        public Builder maskMod(MaskMod maskMod) {
+            this.maskMod = maskMod;
             return this;
         }
 

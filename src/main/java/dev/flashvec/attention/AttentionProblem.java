@@ -15,6 +15,11 @@ final class AttentionProblem {
     final int windowLeft, windowRight;
     final AttentionMask mask;
     final int[] kvLen;
+    final PositionBias positionBias;
+    final ScoreMod scoreMod;
+    final MaskMod maskMod;
+    /** True when scores need more than scale, softcap and masks: such tiles never take the fast path. */
+    final boolean modifiesScores;
 
     private AttentionProblem(Tensor q, Tensor k, Tensor v, AttentionOptions o, Tensor out, float[] lse) {
         this.q = q;
@@ -36,6 +41,10 @@ final class AttentionProblem {
         this.windowLeft = o.windowLeft();
         this.windowRight = o.windowRight();
         this.mask = o.mask();
+        this.positionBias = o.positionBias();
+        this.scoreMod = o.scoreMod();
+        this.maskMod = o.maskMod();
+        this.modifiesScores = positionBias != null || scoreMod != null;
         this.kvLen = new int[batch];
         for (int b = 0; b < batch; b++) {
             kvLen[b] = o.kvLength(b, sk);
@@ -60,6 +69,12 @@ final class AttentionProblem {
             require(lse.length == rows, "lse must have B*Hq*Sq=" + rows + " elements but has " + lse.length);
         }
         return new AttentionProblem(q, k, v, o, out, lse);
+    }
+
+    /** A problem without outputs, for the second (explain) pass; inputs checked as by {@link #validate}. */
+    static AttentionProblem forInputs(Tensor q, Tensor k, Tensor v, AttentionOptions o) {
+        validateInputs(q, k, v, o);
+        return new AttentionProblem(q, k, v, o, null, null);
     }
 
     /** The checks of {@link #validate} that concern only the inputs and options. */
@@ -99,12 +114,27 @@ final class AttentionProblem {
             require(m.queries() == q.seq(), "mask must have Sq=" + q.seq() + " rows but has " + m.queries());
             require(m.keys() == k.seq(), "mask must have Sk=" + k.seq() + " columns but has " + m.keys());
         }
+        PositionBias pb = o.positionBias();
+        if (pb != null) {
+            require(pb.heads() == q.heads(), "positionBias must have one entry per query head (Hq=" + q.heads()
+                    + ") but has " + pb.heads() + ": " + pb);
+            long span = (long) q.seq() + k.seq() + 1024; // margin for a block of queries past Sq
+            require(span < Integer.MAX_VALUE, "positionBias needs Sq+Sk < 2^31 but Sq=" + q.seq() + ", Sk=" + k.seq());
+        }
+        if (o.maskMod() != null) {
+            o.maskMod().checkShape(q.batch(), q.heads(), q.seq(), k.seq());
+        }
     }
 
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** Position-bias value of head {@code h} for query {@code i} (batch {@code b}) and key {@code j}. */
+    float positionBias(int b, int h, int i, int j) {
+        return positionBias.at(h, j - (i + alignmentOffset(b)));
     }
 
     /** Causal/window offset of batch {@code b}: 0 for top-left or no causal mask, kvLen − Sq for bottom-right. */

@@ -47,9 +47,13 @@ final class ScalarFlashAttention implements AttentionKernel {
         float[] acc = s.acc, sc = s.scores;
         java.util.Arrays.fill(acc, 0f);
         float m = Float.NEGATIVE_INFINITY, l = 0f;
-        AttentionMask mask = p.mask;
         for (int j0 = lo; j0 <= hi; j0 += KEY_TILE) {
             int n = Math.min(KEY_TILE, hi - j0 + 1);
+            // The same tile classification as the vector kernel, on a one-row rectangle.
+            TileClass tile = p.maskMod == null ? TileClass.FULL : p.maskMod.classify(b, h, i, i + 1, j0, j0 + n);
+            if (tile == TileClass.EMPTY) {
+                continue;
+            }
             float tileMax = Float.NEGATIVE_INFINITY;
             for (int jj = 0; jj < n; jj++) {
                 int kBase = k.index(b, kvh, j0 + jj, 0);
@@ -57,14 +61,7 @@ final class ScalarFlashAttention implements AttentionKernel {
                 for (int d = 0; d < p.dk; d++) {
                     dot += qa[qBase + d] * ka[kBase + d];
                 }
-                float sv = p.scale * dot;
-                if (p.softcap > 0f) {
-                    sv = p.softcap * (float) Math.tanh(sv / p.softcap);
-                }
-                if (mask != null) {
-                    float bias = mask.at(b, h, i, j0 + jj);
-                    sv = bias == Float.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY : sv + bias;
-                }
+                float sv = PairScores.score(p, b, h, i, j0 + jj, dot, tile == TileClass.PARTIAL);
                 sc[jj] = sv;
                 tileMax = Math.max(tileMax, sv);
             }

@@ -27,6 +27,11 @@ import jdk.incubator.vector.VectorSpecies;
  * keys; a block visits only the union of its rows' intervals (tiles outside are never touched) and applies
  * per-lane interval checks only on tiles that are not allowed for every row.
  *
+ * <p>A {@link MaskMod} is asked once per (block × key tile) rectangle: empty tiles are skipped, full ones run as
+ * if unmasked, and only partial tiles call its per-pair predicate (into the mask tile). A {@link PositionBias}
+ * is evaluated once per block and distance into a small table read with plain vector loads; a
+ * {@link ScoreMod} runs per pair. Tiles with either never take the unmasked fast path.
+ *
  * <p>Micro-kernels are single flat methods with their accumulators in locals, because the JIT's inlining
  * budget would otherwise leave vectors boxed on the heap.
  */
@@ -53,12 +58,19 @@ final class VectorFlashAttention implements AttentionKernel {
         final float[] m = new float[BLOCK_ROWS], l = new float[BLOCK_ROWS], alpha = new float[BLOCK_ROWS];
         final float[] tileMax = new float[BLOCK_ROWS], ref = new float[BLOCK_ROWS], sums = new float[BLOCK_ROWS];
         final int[] lo = new int[BLOCK_ROWS], hi = new int[BLOCK_ROWS];
+        /**
+         * The block's position bias by distance: {@code pos[x − xMin]} is the bias at {@code rel = −x}, where
+         * {@code x = (i + offset) − j}. Indexed this way, the lanes of one key (consecutive queries) read
+         * consecutive entries. Only allocated when a position bias is set.
+         */
+        final float[] pos;
 
         Scratch(AttentionProblem p) {
             qt = new float[p.dk * BLOCK_ROWS];
             st = new float[KEY_TILE * BLOCK_ROWS];
             ot = new float[p.dv * BLOCK_ROWS];
-            mt = p.mask == null ? null : new float[KEY_TILE * BLOCK_ROWS];
+            mt = p.mask == null && p.maskMod == null ? null : new float[KEY_TILE * BLOCK_ROWS];
+            pos = p.positionBias == null ? null : new float[p.sk + BLOCK_ROWS];
             tmp = p.softcap > 0f ? new float[KEY_TILE * BLOCK_ROWS] : null;
         }
     }
@@ -103,22 +115,47 @@ final class VectorFlashAttention implements AttentionKernel {
         Arrays.fill(s.ot, 0f);
         if (last >= first) {
             packQueries(p, s.qt, b, h, i0, n);
+            // x = (i + offset) − j over the block's rows (padding included) and keys [first, last]
+            int xMin = i0 + p.alignmentOffset(b) - last;
+            if (p.positionBias != null) {
+                fillPositionBias(p, s.pos, h, xMin, last - first + BLOCK_ROWS);
+            }
             Tensor k = p.k, v = p.v;
             int kStride = k.stride(Tensor.SEQ), vStride = v.stride(Tensor.SEQ);
             for (int j0 = first; j0 <= last; j0 += KEY_TILE) {
                 int nk = Math.min(KEY_TILE, last + 1 - j0);
+                TileClass tile = p.maskMod == null ? TileClass.FULL : p.maskMod.classify(b, h, i0, i0 + n, j0, j0 + nk);
+                if (tile == TileClass.EMPTY) {
+                    continue; // nothing allowed: the online softmax state is unchanged, K and V are not read
+                }
                 scores(s.qt, k.array(), k.index(b, kvh, j0, 0), kStride, p.dk, nk, s.st, s.tileMax);
                 boolean full = j0 >= fullFrom && j0 + nk - 1 <= fullTo;
-                float[] mt = null;
-                if (p.mask != null) {
-                    mt = s.mt;
-                    transposeMaskTile(p.mask.bias(), mt, b, h, i0, n, j0, nk);
+                float[] mt = maskTile(p, s, tile, b, h, i0, n, j0, nk);
+                boolean maxTaken = false;
+                if (p.modifiesScores) {
+                    maxTaken = modifyScores(p, s, b, h, i0, n, j0, nk, i0 + p.alignmentOffset(b) - j0 - xMin)
+                            && full && mt == null;
                 }
-                softmaxStep(s, nk, j0, full, p.scale, p.softcap, mt);
+                softmaxStep(s, nk, j0, full, p.scale, p.softcap, mt, p.modifiesScores, maxTaken);
                 accumulate(s.st, nk, v.array(), v.index(b, kvh, j0, 0), vStride, p.dv, s.ot, s.alpha);
             }
         }
         writeRows(p, s, b, h, i0, n);
+    }
+
+    /**
+     * The tile's additive mask ({@code mt[jj][r]}: the explicit mask, with {@code -inf} where a PARTIAL tile's
+     * mask predicate disallows), or null when neither applies to this tile.
+     */
+    private static float[] maskTile(AttentionProblem p, Scratch s, TileClass tile, int b, int h, int i0, int n, int j0,
+                                    int nk) {
+        if (p.mask != null) {
+            transposeMaskTile(p.mask.bias(), s.mt, b, h, i0, n, j0, nk);
+        }
+        if (tile == TileClass.PARTIAL) {
+            maskModTile(p.maskMod, s.mt, p.mask != null, b, h, i0, n, j0, nk);
+        }
+        return p.mask != null || tile == TileClass.PARTIAL ? s.mt : null;
     }
 
     /** {@code qt[d][r] = q[i0 + r][d]}, zero for padding rows. */
@@ -153,6 +190,94 @@ final class VectorFlashAttention implements AttentionKernel {
                 for (int jj = 0; jj < nk; jj++) {
                     mt[jj * BLOCK_ROWS + r] = 0f;
                 }
+            }
+        }
+    }
+
+    /** {@code pos[t] = bias(h, rel = −(xMin + t))} for {@code t < count}: once per block, O(Sk) scalar calls. */
+    private static void fillPositionBias(AttentionProblem p, float[] pos, int h, int xMin, int count) {
+        PositionBias bias = p.positionBias;
+        for (int t = 0; t < count; t++) {
+            pos[t] = bias.at(h, -(xMin + t));
+        }
+    }
+
+    /**
+     * Marks the pairs the mask predicate disallows as {@code -inf} in the mask tile; when there is no additive
+     * mask tile underneath ({@code overAdditive} false) the allowed ones (and padding rows) are set to 0.
+     */
+    private static void maskModTile(MaskMod mask, float[] mt, boolean overAdditive, int b, int h, int i0, int n,
+                                    int j0, int nk) {
+        for (int jj = 0; jj < nk; jj++) {
+            int o = jj * BLOCK_ROWS;
+            for (int r = 0; r < BLOCK_ROWS; r++) {
+                if (r < n && !mask.allowed(b, h, i0 + r, j0 + jj)) {
+                    mt[o + r] = NEG_INF;
+                } else if (!overAdditive) {
+                    mt[o + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Scale and softcap, then the position bias and the score modifier (SEMANTICS order), in place. Afterwards
+     * {@code st} holds final scores apart from masks, so the softmax step must not scale again.
+     * {@code posBase} is the {@code pos} index of row 0, key {@code j0}. Returns true if {@code tileMax} now
+     * holds the max of the final scores (without masks): then an unmasked tile needs no further pass.
+     */
+    private static boolean modifyScores(AttentionProblem p, Scratch s, int b, int h, int i0, int n, int j0, int nk,
+                                        int posBase) {
+        boolean fused = p.positionBias != null && p.softcap == 0f;
+        if (fused) {
+            // the common ALiBi / relative-bias case: one pass, st = fma(st, scale, bias), and the max
+            scaleAddBiasAndMax(s.st, nk, p.scale, s.pos, posBase, s.tileMax);
+        } else {
+            scaleAndCap(s.st, nk, p.scale, p.softcap, s.tmp);
+            if (p.positionBias != null) {
+                addPositionBias(s.st, nk, s.pos, posBase);
+            }
+        }
+        if (p.scoreMod != null) {
+            applyScoreMod(p.scoreMod, s.st, b, h, i0, n, j0, nk);
+            return false;
+        }
+        return fused;
+    }
+
+    /** {@code st[jj][r] = scale·st[jj][r] + pos[posBase + r − jj]} (one rounding) and its per-lane max. */
+    static void scaleAddBiasAndMax(float[] st, int nk, float scale, float[] pos, int posBase, float[] tileMax) {
+        final int br = BLOCK_ROWS;
+        FloatVector sc = FloatVector.broadcast(F, scale);
+        for (int c = 0; c < QV; c++) {
+            FloatVector mx = FloatVector.broadcast(F, NEG_INF);
+            for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
+                FloatVector sv = FloatVector.fromArray(F, st, o)
+                        .fma(sc, FloatVector.fromArray(F, pos, posBase + c * VL - jj));
+                sv.intoArray(st, o);
+                mx = mx.max(sv);
+            }
+            mx.intoArray(tileMax, c * VL);
+        }
+    }
+
+    /** {@code st[jj][r] += pos[posBase + r − jj]}: for each key, the lanes' entries are consecutive. */
+    static void addPositionBias(float[] st, int nk, float[] pos, int posBase) {
+        final int br = BLOCK_ROWS;
+        for (int c = 0; c < QV; c++) {
+            for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
+                FloatVector.fromArray(F, st, o).add(FloatVector.fromArray(F, pos, posBase + c * VL - jj))
+                        .intoArray(st, o);
+            }
+        }
+    }
+
+    /** The user's score modifier on every real row's pair of the tile: one scalar call per pair. */
+    private static void applyScoreMod(ScoreMod mod, float[] st, int b, int h, int i0, int n, int j0, int nk) {
+        for (int jj = 0; jj < nk; jj++) {
+            int o = jj * BLOCK_ROWS;
+            for (int r = 0; r < n; r++) {
+                st[o + r] = mod.apply(b, h, i0 + r, j0 + jj, st[o + r]);
             }
         }
     }
@@ -293,8 +418,15 @@ final class VectorFlashAttention implements AttentionKernel {
      * C2's inlining budget as soon as a causal run made its rare branches hot, {@code exp} stopped being
      * inlined, and every vector crossing that call was boxed (200 MB per call at S=2048).
      */
-    static void softmaxStep(Scratch s, int nk, int j0, boolean full, float scale, float softcap, float[] mt) {
-        if (full && softcap == 0f && mt == null && scale > 0f) {
+    static void softmaxStep(Scratch s, int nk, int j0, boolean full, float scale, float softcap, float[] mt,
+                            boolean modified, boolean maxTaken) {
+        if (modified) {
+            // scores already scaled, capped and biased by modifyScores (which may also have taken the max)
+            if (!maxTaken) {
+                limitAndMax(s.st, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
+            }
+            expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, 1f, s.ref, s.sums);
+        } else if (full && softcap == 0f && mt == null && scale > 0f) {
             // tileMax already holds the raw scores' max (from scores()), and the scale goes into the
             // exponent, exp(fma(s, scale, −m)): an unmasked tile needs no pass of its own before exp.
             expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, scale, s.ref, s.sums);

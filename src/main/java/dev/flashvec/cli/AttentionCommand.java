@@ -65,6 +65,17 @@ final class AttentionCommand implements Callable<Integer> {
             description = "Valid keys per batch entry, int32 or int64 [B]; keys at or past the length are padding.")
     private Path kvLengths;
 
+    @Option(names = "--alibi", description = "Add ALiBi biases with the paper's standard slopes for Hq heads.")
+    private boolean alibi;
+
+    @Option(names = "--weights", paramLabel = "W.npy",
+            description = "Also write the attention weights (softmax probabilities, from a second pass over the saved"
+                    + " LSE) as float32 [B,Hq,Sq,Sk], or [B,Sq,Sk] with --weights-head; any layout.")
+    private Path weights;
+
+    @Option(names = "--weights-head", paramLabel = "H", description = "Write the weights of query head H only.")
+    private Integer weightsHead;
+
     @Override
     public Integer call() throws IOException {
         checkOutputs();
@@ -79,12 +90,21 @@ final class AttentionCommand implements Callable<Integer> {
         if (kvLengths != null) {
             options.kvLengths(lengths(Npy.read(kvLengths)));
         }
+        if (alibi) {
+            options.alibi(tq.heads());
+        }
+        AttentionWeights.check(weights, weightsHead, tq, tk);
         AttentionResult result;
+        NpyArray w = null;
         long start = System.nanoTime();
         int threads;
         try (ComputePool pool = engine.pool()) {
             threads = pool.threads();
-            result = EngineOptions.engine(pool).forwardWithLse(tq, tk, tv, options.build());
+            AttentionOptions built = options.build();
+            result = EngineOptions.engine(pool).forwardWithLse(tq, tk, tv, built);
+            if (weights != null) {
+                w = AttentionWeights.compute(EngineOptions.engine(pool), tq, tk, tv, built, result.lse(), weightsHead);
+            }
         }
         double ms = (System.nanoTime() - start) / 1e6;
         Map<Path, NpyArray> files = new LinkedHashMap<>();
@@ -92,6 +112,9 @@ final class AttentionCommand implements Callable<Integer> {
         files.put(out, o);
         if (lse != null) {
             files.put(lse, NpyArray.ofFloats(new int[] {tq.batch(), tq.heads(), tq.seq()}, result.lse()));
+        }
+        if (w != null) {
+            files.put(weights, w);
         }
         Npy.writeAll(files);
         spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s %s %s%s in %.1f ms (%d thread%s; %s)%n", out,
@@ -102,7 +125,7 @@ final class AttentionCommand implements Callable<Integer> {
 
     /** Fails before any work when an output could not be written or would overwrite the other. */
     private void checkOutputs() {
-        for (Path p : lse == null ? new Path[] {out} : new Path[] {out, lse}) {
+        for (Path p : java.util.stream.Stream.of(out, lse, weights).filter(java.util.Objects::nonNull).toList()) {
             Path dir = p.toAbsolutePath().getParent();
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("cannot write " + p + ": directory " + dir + " does not exist");
@@ -114,6 +137,7 @@ final class AttentionCommand implements Callable<Integer> {
         if (lse != null && out.toAbsolutePath().normalize().equals(lse.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("--out and --lse name the same file " + out);
         }
+        AttentionWeights.checkDistinct(weights, out, lse);
     }
 
     /** A boolean or additive mask from a 2-D {@code [Sq, Sk]} or 4-D {@code [B|1, H|1, Sq, Sk]} array. */

@@ -77,6 +77,17 @@ class AttentionMemoryTest {
                     Tensor.wrap(bias, dev.flashvec.tensor.Layout.BHSD, 1, 1, s, s))).build(),
             AttentionOptions.builder().causal(CausalAlignment.BOTTOM_RIGHT).window(50, 10)
                     .kvLengths(new int[] {200}).softcap(30f).build(),
+            // the attention family: position biases, score modifier, mask predicates (skipped/full/partial tiles)
+            AttentionOptions.builder().alibi(heads).causal(CausalAlignment.TOP_LEFT).build(),
+            AttentionOptions.builder().positionBias(RelativePositionBias.t5(new float[heads][32], 32, 128, true)).build(),
+            AttentionOptions.builder().scoreMod((b, h, i, j, x) -> x * 0.5f).build(),
+            AttentionOptions.builder().alibi(heads).softcap(20f).scoreMod((b, h, i, j, x) -> x + 1f)
+                    .mask(AttentionMask.additive(Tensor.wrap(bias, dev.flashvec.tensor.Layout.BHSD, 1, 1, s, s)))
+                    .build(),
+            AttentionOptions.builder().maskMod(MaskPatterns.documents(new int[] {100, 56, 100}, true)).build(),
+            AttentionOptions.builder().maskMod(MaskPatterns.bigBird(s, s, 32, 1, 1, 1, 9)).build(),
+            AttentionOptions.builder().maskMod((b, h, i, j) -> (i + j) % 3 != 0).mask(AttentionMask.allowed(allowed, 1, 1, s, s))
+                    .build(),
         };
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long limit = 256 * 1024;
