@@ -6,7 +6,6 @@ import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.simd.Backend;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,20 +59,6 @@ public class GemmBenchmark {
     private ComputePool pool;
     private Gemm gemm;
 
-    /** Floating-point operations done, reported by JMH as a rate: FLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        /** 2·m·n·k per multiplication. */
-        public long flops;
-
-        /** Counts from zero in every iteration. */
-        @Setup(Level.Iteration)
-        public void reset() {
-            flops = 0;
-        }
-    }
-
     /** Builds the operands, then multiplies once and checks sampled entries against double precision. */
     @Setup(Level.Trial)
     public void setUp() {
@@ -94,7 +79,7 @@ public class GemmBenchmark {
         pool = ComputePool.create(threads);
         gemm = Gemm.create(Backend.valueOf(backend), pool);
         run();
-        check(r);
+        GemmSamples.verify(gemm.toString(), a, b, c, m, n, k, tb == Transpose.YES, r);
     }
 
     /** Closes the pool. */
@@ -105,7 +90,7 @@ public class GemmBenchmark {
 
     /** One multiplication {@code C = A·op(B)}. */
     @Benchmark
-    public float[] multiply(Flops counter) {
+    public float[] multiply(FlopCounter counter) {
         run();
         counter.flops += 2L * m * n * k;
         return c;
@@ -113,23 +98,6 @@ public class GemmBenchmark {
 
     private void run() {
         gemm.multiply(Transpose.NO, tb, m, n, k, 1f, a, 0, k, b, 0, ldb, 0f, c, 0, n);
-    }
-
-    private void check(Random r) {
-        for (int t = 0; t < 64; t++) {
-            int i = r.nextInt(m), j = r.nextInt(n);
-            double sum = 0, abs = 0;
-            for (int p = 0; p < k; p++) {
-                double prod = (double) a[i * k + p] * b[tb == Transpose.NO ? p * n + j : j * k + p];
-                sum += prod;
-                abs += Math.abs(prod);
-            }
-            float got = c[i * n + j];
-            if (!(Math.abs(got - sum) <= 1e-5 * abs + 1e-6)) {
-                throw new IllegalStateException(gemm + " computed C[" + i + "][" + j + "] = " + got + " but "
-                        + sum + " is expected for " + size + " " + op + ": refusing to benchmark a wrong kernel");
-            }
-        }
     }
 
     private static float[] random(Random r, int n) {

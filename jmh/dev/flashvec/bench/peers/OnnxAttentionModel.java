@@ -23,11 +23,10 @@ final class OnnxAttentionModel {
                 .string(3, "attention")
                 .string(4, "MultiHeadAttention")
                 .string(7, "com.microsoft")
-                .message(5, new Protobuf().string(1, "num_heads").varint(3, heads).varint(20, ATTRIBUTE_INT))
-                .message(5, new Protobuf().string(1, "scale").float32(2, (float) (1 / Math.sqrt(dim)))
-                        .varint(20, ATTRIBUTE_FLOAT));
+                .message(5, intAttribute("num_heads", heads))
+                .message(5, scaleAttribute(dim));
         if (causal) {
-            node.message(5, new Protobuf().string(1, "unidirectional").varint(3, 1).varint(20, ATTRIBUTE_INT));
+            node.message(5, intAttribute("unidirectional", 1));
         }
         Protobuf graph = new Protobuf()
                 .message(1, node)
@@ -36,13 +35,7 @@ final class OnnxAttentionModel {
                 .message(11, tensor3d("key", "L"))
                 .message(11, tensor3d("value", "L"))
                 .message(12, tensor3d("output", "S"));
-        return new Protobuf()
-                .varint(1, 8) // ir_version
-                .string(2, "flashvec")
-                .message(8, new Protobuf().string(1, "").varint(2, 17))
-                .message(8, new Protobuf().string(1, "com.microsoft").varint(2, 1))
-                .message(7, graph)
-                .toByteArray();
+        return model(graph);
     }
 
     /**
@@ -59,10 +52,9 @@ final class OnnxAttentionModel {
                 .string(3, "attention")
                 .string(4, "GroupQueryAttention")
                 .string(7, "com.microsoft")
-                .message(5, new Protobuf().string(1, "num_heads").varint(3, heads).varint(20, ATTRIBUTE_INT))
-                .message(5, new Protobuf().string(1, "kv_num_heads").varint(3, kvHeads).varint(20, ATTRIBUTE_INT))
-                .message(5, new Protobuf().string(1, "scale").float32(2, (float) (1 / Math.sqrt(dim)))
-                        .varint(20, ATTRIBUTE_FLOAT));
+                .message(5, intAttribute("num_heads", heads))
+                .message(5, intAttribute("kv_num_heads", kvHeads))
+                .message(5, scaleAttribute(dim));
         Protobuf graph = new Protobuf()
                 .message(1, node)
                 .string(2, "flashvec-peer")
@@ -73,6 +65,15 @@ final class OnnxAttentionModel {
                 .message(11, tensor("total_sequence_length", INT32, "one"))
                 .message(12, tensor3d("output", "S"));
         return model(graph);
+    }
+
+    private static Protobuf intAttribute(String name, long value) {
+        return new Protobuf().string(1, name).varint(3, value).varint(20, ATTRIBUTE_INT);
+    }
+
+    /** The attention scale 1/sqrt(D), given explicitly so that both sides use the same value. */
+    private static Protobuf scaleAttribute(int dim) {
+        return new Protobuf().string(1, "scale").float32(2, (float) (1 / Math.sqrt(dim))).varint(20, ATTRIBUTE_FLOAT);
     }
 
     private static byte[] model(Protobuf graph) {

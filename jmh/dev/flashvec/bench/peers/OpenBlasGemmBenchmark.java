@@ -1,5 +1,7 @@
 package dev.flashvec.bench.peers;
 
+import dev.flashvec.bench.FlopCounter;
+import dev.flashvec.bench.GemmSamples;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -9,7 +11,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,20 +56,6 @@ public class OpenBlasGemmBenchmark {
     private float[] a, b, c;
     private MethodHandle sgemm;
 
-    /** Floating-point operations done, reported by JMH as a rate: FLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        /** 2·m·n·k per multiplication. */
-        public long flops;
-
-        /** Counts from zero in every iteration. */
-        @Setup(Level.Iteration)
-        public void reset() {
-            flops = 0;
-        }
-    }
-
     @Setup(Level.Trial)
     public void setUp() throws Throwable {
         String[] dims = size.split("x");
@@ -106,14 +93,14 @@ public class OpenBlasGemmBenchmark {
         b = random(r, k * n);
         c = new float[m * n];
         run();
-        check(r);
+        GemmSamples.verify("OpenBLAS", a, b, c, m, n, k, transB, r);
         System.out.println("# OpenBLAS from " + library + ", kernel core " + core + ", OPENBLAS_CORETYPE="
                 + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
     }
 
     /** One multiplication {@code C = A·op(B)}. */
     @Benchmark
-    public float[] multiply(Flops counter) throws Throwable {
+    public float[] multiply(FlopCounter counter) throws Throwable {
         run();
         counter.flops += 2L * m * n * k;
         return c;
@@ -122,22 +109,6 @@ public class OpenBlasGemmBenchmark {
     private void run() throws Throwable {
         sgemm.invokeExact(ROW_MAJOR, NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f, MemorySegment.ofArray(a), k,
                 MemorySegment.ofArray(b), ldb, 0f, MemorySegment.ofArray(c), n);
-    }
-
-    private void check(Random r) {
-        for (int t = 0; t < 64; t++) {
-            int row = r.nextInt(m), col = r.nextInt(n);
-            double sum = 0, abs = 0;
-            for (int p = 0; p < k; p++) {
-                double prod = (double) a[row * k + p] * b[transB ? col * k + p : p * n + col];
-                sum += prod;
-                abs += Math.abs(prod);
-            }
-            if (!(Math.abs(c[row * n + col] - sum) <= 1e-5 * abs + 1e-6)) {
-                throw new IllegalStateException("OpenBLAS computed C[" + row + "][" + col + "] = " + c[row * n + col]
-                        + " but " + sum + " is expected");
-            }
-        }
     }
 
     private static float[] random(Random r, int count) {
