@@ -6,6 +6,7 @@ import dev.flashvec.attention.CausalAlignment;
 import dev.flashvec.baseline.MaterializedAttention;
 import dev.flashvec.gemm.Gemm;
 import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.reference.ReferenceAttention;
 import dev.flashvec.simd.Backend;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Layout;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>{@code kvSeq} and {@code kvHeads} give cross-attention (L ≠ S) and GQA/MQA shapes.
  *
  * <p>GFLOP/s = 4·H·S·L·D / (ms·1e6), counted as the full square for causal runs too ("as if full"), the
- * convention of the peers' numbers this project compares with. {@code impl=materialized} times the classic
+ * convention of the peers' numbers this project compares with. {@code impl=reference} times the double-precision
+ * reference (the literal SPEC, one thread, slow by design: use small S). {@code impl=materialized} times the classic
  * unfused baseline built from our own SGEMM (scores materialized, softmax, SGEMM) on the same inputs. Compare with {@code FmaPeakBenchmark} of the
  * same run for the fraction of peak. {@code @Setup} checks sampled output rows against a double-precision
  * computation, so a fast wrong kernel cannot report a number.
@@ -83,11 +85,16 @@ public class AttentionBenchmark {
         pool = ComputePool.create(threads);
         attention = Attention.create(backend, pool);
         materialized = MaterializedAttention.create(Gemm.create(backend, pool));
-        if (!impl.equals("fused") && !impl.equals("materialized")) {
-            throw new IllegalArgumentException("impl must be fused or materialized but was " + impl);
+        if (!impl.equals("fused") && !impl.equals("materialized") && !impl.equals("reference")) {
+            throw new IllegalArgumentException("impl must be fused, materialized or reference but was " + impl);
         }
-        out = forward();
-        AttentionSamples.verify(q, k, v, causal, (h, i, d) -> out.get(0, h, i, d), r);
+        Object first = forward();
+        if (first instanceof ReferenceAttention.Result ref) {
+            AttentionSamples.verify(q, k, v, causal, (h, i, d) -> (float) ref.output(0, h, i, d), r);
+        } else {
+            out = (Tensor) first;
+            AttentionSamples.verify(q, k, v, causal, (h, i, d) -> out.get(0, h, i, d), r);
+        }
         System.out.println("# " + Simd.description() + "; GFLOP/s = " + (4.0 * heads * seq * keys * dim / 1e6)
                 + " / ms");
     }
@@ -98,9 +105,12 @@ public class AttentionBenchmark {
     }
 
     @Benchmark
-    public Tensor forward() {
+    public Object forward() {
         if (impl.equals("materialized")) {
             return materialized.forward(q, k, v, options.causal());
+        }
+        if (impl.equals("reference")) {
+            return ReferenceAttention.compute(q, k, v, options);
         }
         attention.forward(q, k, v, options, out, null);
         return out;
