@@ -57,20 +57,6 @@ class RotaryEmbeddingTest {
         }
     }
 
-    /** The rotation written out from the definition, in double precision. */
-    static double[] literal(double[] x, long pos, RotaryStyle style, double base) {
-        int dim = x.length, half = dim / 2;
-        double[] y = x.clone();
-        for (int p = 0; p < half; p++) {
-            double angle = pos * Math.pow(base, -2.0 * p / dim);
-            int a = style == RotaryStyle.INTERLEAVED ? 2 * p : p;
-            int b = style == RotaryStyle.INTERLEAVED ? 2 * p + 1 : p + half;
-            y[a] = x[a] * Math.cos(angle) - x[b] * Math.sin(angle);
-            y[b] = x[a] * Math.sin(angle) + x[b] * Math.cos(angle);
-        }
-        return y;
-    }
-
     static double[] row(Tensor t, int b, int h, int s) {
         double[] x = new double[t.dim()];
         for (int d = 0; d < x.length; d++) {
@@ -87,7 +73,7 @@ class RotaryEmbeddingTest {
             for (int b = 0; b < c.batch(); b++) {
                 for (int h = 0; h < c.heads(); h++) {
                     for (int s = 0; s < c.seq(); s++) {
-                        double[] want = literal(row(x, b, h, s), c.offset() + s, c.style(), RotaryEmbedding.DEFAULT_BASE);
+                        double[] want = RopeReference.rotate(row(x, b, h, s), c.offset() + s, c.style(), RotaryEmbedding.DEFAULT_BASE);
                         for (int d = 0; d < c.dim(); d++) {
                             double got = y.get(b, h, s, d);
                             // cos and sin are rounded to float once: a few ulps of the pair's magnitude.
