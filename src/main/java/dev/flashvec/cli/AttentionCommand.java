@@ -56,6 +56,9 @@ final class AttentionCommand implements Callable<Integer> {
     @Mixin
     private EngineOptions engine;
 
+    @Mixin
+    private VariantOptions variant;
+
     @Option(names = "--mask", paramLabel = "M.npy",
             description = "Explicit mask [Sq,Sk] or [B|1,Hq|1,Sq,Sk] (whatever --layout is): bool (true = allowed)"
                     + " or float (added to the scores; -inf disallows).")
@@ -68,6 +71,7 @@ final class AttentionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkOutputs();
+        variant.check();
         Layout layout = engine.layout;
         Tensor tq = Npy.read(q).toTensor(layout);
         Tensor tk = Npy.read(k).toTensor(layout);
@@ -84,7 +88,7 @@ final class AttentionCommand implements Callable<Integer> {
         int threads;
         try (ComputePool pool = engine.pool()) {
             threads = pool.threads();
-            result = EngineOptions.engine(pool).forwardWithLse(tq, tk, tv, options.build());
+            result = variant.run(EngineOptions.engine(pool), pool, tq, tk, tv, options.build());
         }
         double ms = (System.nanoTime() - start) / 1e6;
         Map<Path, NpyArray> files = new LinkedHashMap<>();
