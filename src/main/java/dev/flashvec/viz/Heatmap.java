@@ -15,6 +15,9 @@ import java.util.List;
  */
 public record Heatmap(String title, List<float[][]> panels, List<String> panelTitles, List<String> rowLabels,
                       List<String> colLabels) {
+    /** Most query rows or key columns a panel may have. */
+    public static final int MAX_SIDE = 1024;
+
     /** Checks that every panel has the same shape and that labels and titles match it. */
     public Heatmap {
         if (panels == null || panels.isEmpty()) {
@@ -23,6 +26,11 @@ public record Heatmap(String title, List<float[][]> panels, List<String> panelTi
         int rows = panels.get(0).length, cols = rows == 0 ? 0 : panels.get(0)[0].length;
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("panels must be at least 1×1 but are " + rows + "×" + cols);
+        }
+        if (rows > MAX_SIDE || cols > MAX_SIDE) {
+            // Cells are at least 2 px: a larger matrix would make an image of hundreds of megabytes.
+            throw new IllegalArgumentException("panels are " + rows + "×" + cols + " but a heatmap shows at most "
+                    + MAX_SIDE + " queries and keys; slice the weights first");
         }
         for (float[][] p : panels) {
             if (p.length != rows || Arrays.stream(p).anyMatch(r -> r.length != cols)) {

@@ -65,7 +65,10 @@ class HeatmapCommandTest {
         Npy.write(flat, NpyArray.ofFloats(new int[] {3, 5}, new float[15]));
         Path cube = dir.resolve("cube.npy");
         Npy.write(cube, NpyArray.ofFloats(new int[] {2, 3, 3}, new float[18]));
+        Path wide = dir.resolve("wide.npy");
+        Npy.write(wide, NpyArray.ofFloats(new int[] {1, 2, 1025}, new float[2 * 1025]));
         String[][] cases = {
+            {"--weights", wide.toString()},
             {"--weights", flat.toString()},
             {"--weights", dir.resolve("missing.npy").toString()},
             {"--weights", cube.toString(), "--head", "2"},
@@ -73,6 +76,7 @@ class HeatmapCommandTest {
             {"--head", "1"},
         };
         String[] expected = {
+            "panels are 2×1025 but a heatmap shows at most 1024 queries and keys; slice the weights first",
             "has shape (3, 5) but attention weights must be [H, Sq, Sk] or [B, H, Sq, Sk]",
             "missing.npy",
             "--head must be in [0, 2)",
