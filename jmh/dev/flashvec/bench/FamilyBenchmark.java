@@ -2,6 +2,7 @@ package dev.flashvec.bench;
 
 import dev.flashvec.attention.Attention;
 import dev.flashvec.attention.AttentionOptions;
+import dev.flashvec.layers.LowRankValues;
 import dev.flashvec.layers.MultiHeadAttention;
 import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.position.RotaryEmbedding;
@@ -33,8 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * milliseconds per call, so that each variant reads as a ratio to {@code plain}:
  * {@code mhaLayer} (self-attention layer end to end: four SGEMM projections with E = H·D, plus attention),
  * {@code rope} (RoPE on copies of Q and K, then attention), {@code cosine} (row normalisation, then attention),
- * {@code bilinear} (Q·W by SGEMM, then attention) and {@code additive} (Bahdanau scores with da = D, a
- * different kernel: O(S²·da) tanh).
+ * {@code bilinear} (Q·W by SGEMM, then attention), {@code additive} (Bahdanau scores with da = D, a
+ * different kernel: O(S²·da) tanh), and value maps of rank D per head run {@code lowRankFactored} (down before
+ * attention, up after) or {@code lowRankProduct} (per-head {@code W_OV} matrices, E-wide values per head).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,7 +58,7 @@ public class FamilyBenchmark {
     private float[] x;
     private ComputePool pool;
     private Attention attention;
-    private MultiHeadAttention mha;
+    private MultiHeadAttention mha, lowRankFactored, lowRankProduct;
     private RotaryEmbedding rope;
     private ScoreFunction cosine, bilinear;
     private AdditiveAttention additive;
@@ -75,6 +77,14 @@ public class FamilyBenchmark {
         attention = Attention.create(Backend.VECTOR, pool);
         mha = MultiHeadAttention.builder(e, heads).backend(Backend.VECTOR).pool(pool)
                 .fusedQkv(normal(r, 3 * e * e, e), normal(r, 3 * e, 1)).output(normal(r, e * e, e), null).build();
+        // Value maps of rank D per head (d_k ≪ d_model = E): factored (down before, up after attention) vs product.
+        float[] wq = normal(r, e * e, e), wk = normal(r, e * e, e);
+        LowRankValues maps = new LowRankValues(normal(r, heads * dim * e, e), normal(r, heads * e * dim, dim), heads,
+                dim, e, e);
+        lowRankFactored = maps.factored(MultiHeadAttention.builder(e, heads).backend(Backend.VECTOR).pool(pool)
+                .query(wq, null).key(wk, null)).build();
+        lowRankProduct = maps.product(MultiHeadAttention.builder(e, heads).backend(Backend.VECTOR).pool(pool)
+                .query(wq, null).key(wk, null)).build();
         rope = RotaryEmbedding.create(dim, RotaryEmbedding.DEFAULT_BASE, RotaryStyle.HALF_SPLIT, Backend.VECTOR);
         cosine = ScoreFunction.cosine(0.1f);
         bilinear = ScoreFunction.bilinear(dev.flashvec.gemm.Gemm.create(Backend.VECTOR, pool), normal(r, dim * dim, dim),
@@ -110,6 +120,16 @@ public class FamilyBenchmark {
     @Benchmark
     public float[] mhaLayer() {
         return mha.selfAttention(x, 1, seq, options);
+    }
+
+    @Benchmark
+    public float[] lowRankFactored() {
+        return lowRankFactored.selfAttention(x, 1, seq, options);
+    }
+
+    @Benchmark
+    public float[] lowRankProduct() {
+        return lowRankProduct.selfAttention(x, 1, seq, options);
     }
 
     @Benchmark
