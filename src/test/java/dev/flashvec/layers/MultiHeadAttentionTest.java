@@ -122,6 +122,13 @@ class MultiHeadAttentionTest {
             float[] key = c.cross() ? Gen.normal(r, c.batch() * c.sk() * c.keyDim()) : query;
             float[] value = c.cross() ? Gen.normal(r, c.batch() * c.sk() * c.valueDim()) : query;
             AttentionOptions.Builder ob = AttentionOptions.builder().causal(c.causal());
+            // Options the layer only passes through: a window and a softcap now and then.
+            if (r.nextInt(4) == 0) {
+                ob.window(r.nextInt(6), r.nextInt(6));
+            }
+            if (r.nextInt(4) == 0) {
+                ob.softcap(1f + 4 * r.nextFloat());
+            }
             if (c.kvLengths()) {
                 int[] len = new int[c.batch()];
                 for (int i = 0; i < len.length; i++) {
