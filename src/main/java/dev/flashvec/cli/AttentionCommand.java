@@ -56,6 +56,9 @@ final class AttentionCommand implements Callable<Integer> {
     @Mixin
     private EngineOptions engine;
 
+    @Mixin
+    private VariantOptions variant;
+
     @Option(names = "--mask", paramLabel = "M.npy",
             description = "Explicit mask [Sq,Sk] or [B|1,Hq|1,Sq,Sk] (whatever --layout is): bool (true = allowed)"
                     + " or float (added to the scores; -inf disallows).")
@@ -79,6 +82,7 @@ final class AttentionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkOutputs();
+        variant.check();
         Layout layout = engine.layout;
         Tensor tq = Npy.read(q).toTensor(layout);
         Tensor tk = Npy.read(k).toTensor(layout);
@@ -94,6 +98,10 @@ final class AttentionCommand implements Callable<Integer> {
             options.alibi(tq.heads());
         }
         AttentionWeights.check(weights, weightsHead, tq, tk);
+        if (weights != null && !variant.isDefault()) {
+            throw new IllegalArgumentException("--weights explains the default scaled dot-product score only; drop"
+                    + " --rope/--score or --weights");
+        }
         AttentionResult result;
         NpyArray w = null;
         long start = System.nanoTime();
@@ -101,7 +109,7 @@ final class AttentionCommand implements Callable<Integer> {
         try (ComputePool pool = engine.pool()) {
             threads = pool.threads();
             AttentionOptions built = options.build();
-            result = EngineOptions.engine(pool).forwardWithLse(tq, tk, tv, built);
+            result = variant.run(EngineOptions.engine(pool), pool, tq, tk, tv, built);
             if (weights != null) {
                 w = AttentionWeights.compute(EngineOptions.engine(pool), tq, tk, tv, built, result.lse(), weightsHead);
             }
