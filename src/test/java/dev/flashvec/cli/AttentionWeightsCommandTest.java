@@ -107,6 +107,15 @@ class AttentionWeightsCommandTest {
     }
 
     @Test
+    void weightsOfAnotherScoreAreRefused() {
+        Cli.Run r = run("--weights", p("w.npy"), "--score", "cosine");
+        assertEquals(Main.USER_ERROR, r.code(), r::toString);
+        assertTrue(r.err().contains("--weights explains the default scaled dot-product score only"), r::toString);
+        assertFalse(Files.exists(dir.resolve("o.npy")));
+        assertFalse(Files.exists(dir.resolve("w.npy")));
+    }
+
+    @Test
     void badWeightsArgumentsFailBeforeWritingAnything() {
         Cli.Run r = run("--weights", p("w.npy"), "--weights-head", "4");
         assertEquals(Main.USER_ERROR, r.code(), r::toString);
