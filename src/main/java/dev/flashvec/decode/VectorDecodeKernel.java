@@ -9,6 +9,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,9 +29,26 @@ final class VectorDecodeKernel extends DecodeKernel {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class,
             VectorShape.forBitSize(Math.max(64, Simd.vectorBits() / 4)));
     private static final int BYTE_PARTS = B.length() / VL;
+    /**
+     * Lane permutations of a fixed-order horizontal sum: lane i plus lane i XOR (VL/2), then XOR (VL/4), … .
+     * Not {@code reduceLanes(ADD)}, whose summation order is unspecified and differs between the interpreter and
+     * C2's intrinsic, so results would depend on whether (and on which thread) the kernel had been compiled.
+     */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
     private static final int HALF_EXP_MASK = 0x7c00, HALF_MAGNITUDE = 0x7fff, HALF_SIGN = 0x8000;
     /** 2^112 rebiases a half's exponent (bias 15) to a float's (bias 127), subnormal halves included. */
     private static final float HALF_REBIAS = 0x1p112f;
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int levels = Integer.numberOfTrailingZeros(VL);
+        VectorShuffle<Float>[] folds = new VectorShuffle[levels];
+        for (int level = 0; level < levels; level++) {
+            int half = VL >> (level + 1);
+            folds[level] = VectorShuffle.fromOp(F, i -> i ^ half);
+        }
+        return folds;
+    }
 
     @Override
     void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s) {
@@ -48,8 +66,13 @@ final class VectorDecodeKernel extends DecodeKernel {
                     c2 = qv.fma(FloatVector.fromArray(F, k, k2 + d), c2);
                     c3 = qv.fma(FloatVector.fromArray(F, k, k3 + d), c3);
                 }
-                float s0 = c0.reduceLanes(VectorOperators.ADD), s1 = c1.reduceLanes(VectorOperators.ADD);
-                float s2 = c2.reduceLanes(VectorOperators.ADD), s3 = c3.reduceLanes(VectorOperators.ADD);
+                for (VectorShuffle<Float> fold : FOLDS) {
+                    c0 = c0.add(c0.rearrange(fold));
+                    c1 = c1.add(c1.rearrange(fold));
+                    c2 = c2.add(c2.rearrange(fold));
+                    c3 = c3.add(c3.rearrange(fold));
+                }
+                float s0 = c0.lane(0), s1 = c1.lane(0), s2 = c2.lane(0), s3 = c3.lane(0);
                 for (int d = dkV; d < dk; d++) {
                     float qd = q[qo + d];
                     s0 += qd * k[k0 + d];
@@ -68,7 +91,10 @@ final class VectorDecodeKernel extends DecodeKernel {
                 for (int d = 0; d < dkV; d += VL) {
                     c0 = FloatVector.fromArray(F, q, qo + d).fma(FloatVector.fromArray(F, k, k0 + d), c0);
                 }
-                float s0 = c0.reduceLanes(VectorOperators.ADD);
+                for (VectorShuffle<Float> fold : FOLDS) {
+                    c0 = c0.add(c0.rearrange(fold));
+                }
+                float s0 = c0.lane(0);
                 for (int d = dkV; d < dk; d++) {
                     s0 += q[qo + d] * k[k0 + d];
                 }
