@@ -4,6 +4,8 @@ import dev.flashvec.decode.DecodeAttention;
 import dev.flashvec.decode.KvCache;
 import dev.flashvec.decode.KvType;
 import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.reference.ReferenceAttention;
+import dev.flashvec.reference.ReferenceDecode;
 import dev.flashvec.report.JsonLine;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Layout;
@@ -142,33 +144,11 @@ final class BenchDecodeCommand implements Callable<Integer> {
 
     /** Null if sampled heads match float64 attention over the stored (converted) keys within SPEC's tolerance. */
     private String check(KvCache cache, Tensor q, Tensor out, SplittableRandom random) {
-        int group = heads / cache.kvHeads();
-        float[] k = new float[dim], v = new float[dim];
-        double[] s = new double[length], acc = new double[dim];
         for (int c = 0; c < CHECKED_HEADS; c++) {
             int h = c == 0 ? heads - 1 : random.nextInt(heads);
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < length; j++) {
-                cache.readKey(0, h / group, j, k);
-                double dot = 0;
-                for (int d = 0; d < dim; d++) {
-                    dot += (double) q.get(0, h, 0, d) * k[d];
-                }
-                s[j] = dot / Math.sqrt(dim);
-                max = Math.max(max, s[j]);
-            }
-            java.util.Arrays.fill(acc, 0);
-            double sum = 0;
-            for (int j = 0; j < length; j++) {
-                double p = Math.exp(s[j] - max);
-                sum += p;
-                cache.readValue(0, h / group, j, v);
-                for (int d = 0; d < dim; d++) {
-                    acc[d] += p * v[d];
-                }
-            }
+            ReferenceAttention.Result ref = ReferenceDecode.compute(cache, q, 0, h, Float.NaN);
             for (int d = 0; d < dim; d++) {
-                double want = acc[d] / sum;
+                double want = ref.output(0, 0, 0, d);
                 float got = out.get(0, h, 0, d);
                 if (!(Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want))) {
                     return String.format(Locale.ROOT, "head %d, element %d is %s but float64 gives %s", h, d, got, want);

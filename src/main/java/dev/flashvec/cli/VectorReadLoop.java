@@ -2,6 +2,7 @@ package dev.flashvec.cli;
 
 import dev.flashvec.simd.VectorProbe;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -34,6 +35,6 @@ public final class VectorReadLoop implements MemoryBandwidth.ReadLoop {
         for (; i < to; i++) {
             tail += a[i];
         }
-        return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).lane(0) + tail;
+        return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).reduceLanes(VectorOperators.ADD) + tail;
     }
 }
