@@ -14,7 +14,7 @@ import java.util.Arrays;
  */
 abstract class DecodeKernel {
     /** Keys per tile (a multiple of every vector length, 4 to 16 floats). */
-    static final int TILE = 32;
+    static final int TILE = 128;
     /** Most query rows (group heads × queries) one task carries. */
     static final int MAX_ROWS = 64;
 
@@ -23,6 +23,8 @@ abstract class DecodeKernel {
         float[] q = new float[0], s = new float[0], acc = new float[0], kt = new float[0], vt = new float[0];
         float[] m = new float[0], l = new float[0], alpha = new float[0];
         final float[] lanes = new float[64];
+        /** Where {@link #touch} leaves its loads' sum, so that the JIT must perform them. */
+        int sink;
 
         Scratch fit(int rows, int dk, int dv) {
             if (q.length < rows * dk) {
@@ -67,6 +69,34 @@ abstract class DecodeKernel {
     abstract void convert(KvStore store, int row0, int n, float[] dst);
 
     /**
+     * Loads one element of every cache line of storage rows {@code [row0, row0 + n)}: a software prefetch. The
+     * hardware prefetchers stop at 4 KiB page boundaries and a tile spans several pages, so without this the
+     * kernel waits on memory latency at each page; these independent loads keep many misses in flight, as a
+     * streaming read does, and the next tile's arithmetic then finds its rows in cache.
+     */
+    private static int touch(KvStore st, int row0, int n) {
+        int sum = 0;
+        switch (st.type) {
+            case FP32 -> {
+                for (int i = row0 * st.dim, end = (row0 + n) * st.dim; i < end; i += 16) {
+                    sum += Float.floatToRawIntBits(st.f32[i]);
+                }
+            }
+            case FP16, BF16 -> {
+                for (int i = row0 * st.dim, end = (row0 + n) * st.dim; i < end; i += 32) {
+                    sum += st.f16[i];
+                }
+            }
+            case INT8 -> {
+                for (int i = row0 * st.dim, end = (row0 + n) * st.dim; i < end; i += 64) {
+                    sum += st.i8[i];
+                }
+            }
+        }
+        return sum;
+    }
+
+    /**
      * Attention of rows {@code (g, i)} ({@code g < group}, {@code i0 ≤ i < i0 + nq}) of sequence {@code b}, KV
      * head {@code kvh}, over positions {@code [pos0, pos1)}; partial output and LSE of row {@code (b, h, i)},
      * chunk {@code c}, go to {@code partOut[(row·maxChunks + c)·dv]} and {@code partLse[row·maxChunks + c]}.
@@ -92,6 +122,12 @@ abstract class DecodeKernel {
             int slot = pos % p.slots;
             int n = Math.min(TILE, Math.min(pos1 - pos, p.slots - slot)); // a tile never wraps around the ring
             int row0 = (b * p.kvHeads + kvh) * p.slots + slot;
+            int next = pos + n;
+            if (next < pos1) {
+                int nextRow = (b * p.kvHeads + kvh) * p.slots + next % p.slots;
+                int m = Math.min(TILE, Math.min(pos1 - next, p.slots - next % p.slots));
+                s.sink += touch(keys, nextRow, m) + touch(values, nextRow, m);
+            }
             float[] ka = keys.f32;
             int kOff = row0 * dk;
             if (ka == null) {

@@ -122,22 +122,35 @@ final class VectorDecodeKernel extends DecodeKernel {
             int ao = r * dv, po = r * TILE;
             float a = alpha[r];
             int d = 0;
-            for (; d + 4 * VL <= dv; d += 4 * VL) {
+            // Eight independent accumulator chains: with four, the FMA latency (not the loads) was the limit.
+            for (; d + 8 * VL <= dv; d += 8 * VL) {
                 FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
                 FloatVector a1 = FloatVector.fromArray(F, acc, ao + d + VL).mul(a);
                 FloatVector a2 = FloatVector.fromArray(F, acc, ao + d + 2 * VL).mul(a);
                 FloatVector a3 = FloatVector.fromArray(F, acc, ao + d + 3 * VL).mul(a);
+                FloatVector a4 = FloatVector.fromArray(F, acc, ao + d + 4 * VL).mul(a);
+                FloatVector a5 = FloatVector.fromArray(F, acc, ao + d + 5 * VL).mul(a);
+                FloatVector a6 = FloatVector.fromArray(F, acc, ao + d + 6 * VL).mul(a);
+                FloatVector a7 = FloatVector.fromArray(F, acc, ao + d + 7 * VL).mul(a);
                 for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
                     FloatVector pj = FloatVector.broadcast(F, p[po + j]);
                     a0 = FloatVector.fromArray(F, v, vo).fma(pj, a0);
                     a1 = FloatVector.fromArray(F, v, vo + VL).fma(pj, a1);
                     a2 = FloatVector.fromArray(F, v, vo + 2 * VL).fma(pj, a2);
                     a3 = FloatVector.fromArray(F, v, vo + 3 * VL).fma(pj, a3);
+                    a4 = FloatVector.fromArray(F, v, vo + 4 * VL).fma(pj, a4);
+                    a5 = FloatVector.fromArray(F, v, vo + 5 * VL).fma(pj, a5);
+                    a6 = FloatVector.fromArray(F, v, vo + 6 * VL).fma(pj, a6);
+                    a7 = FloatVector.fromArray(F, v, vo + 7 * VL).fma(pj, a7);
                 }
                 a0.intoArray(acc, ao + d);
                 a1.intoArray(acc, ao + d + VL);
                 a2.intoArray(acc, ao + d + 2 * VL);
                 a3.intoArray(acc, ao + d + 3 * VL);
+                a4.intoArray(acc, ao + d + 4 * VL);
+                a5.intoArray(acc, ao + d + 5 * VL);
+                a6.intoArray(acc, ao + d + 6 * VL);
+                a7.intoArray(acc, ao + d + 7 * VL);
             }
             for (; d + VL <= dv; d += VL) {
                 FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
