@@ -10,7 +10,8 @@ import java.util.Arrays;
  * no vector crosses a call.
  *
  * <p>Keys stream in tiles of {@link #TILE} contiguous storage rows; every row of the block reads the same
- * tile while it is in L1, so a KV head's cache is read from memory once per chunk whatever the group size.
+ * tile while it is in cache (L1/L2), so a KV head's cache is read from memory once per chunk whatever the group
+ * size.
  */
 abstract class DecodeKernel {
     /** Keys per tile (a multiple of every vector length, 4 to 16 floats). */
@@ -23,7 +24,7 @@ abstract class DecodeKernel {
         float[] q = new float[0], s = new float[0], acc = new float[0], kt = new float[0], vt = new float[0];
         float[] m = new float[0], l = new float[0], alpha = new float[0];
         final float[] lanes = new float[64];
-        /** Where {@link #touch} leaves its loads' sum, so that the JIT must perform them. */
+        /** Where {@link DecodeKernel#touch} leaves its loads' sum, so that the JIT must perform them. */
         int sink;
 
         Scratch fit(int rows, int dk, int dv) {
