@@ -3,12 +3,13 @@ package dev.flashvec.cli;
 import picocli.CommandLine.Command;
 
 /**
- * {@code flashvec bench}: a number without learning JMH. Its subcommands time the FMA peak, a GEMM or
- * attention in this JVM and print one JSON object per result line on stdout. Not {@link Runnable}, so that
- * picocli reports a missing subcommand as a user error.
+ * {@code flashvec bench}: a number without learning JMH. Its subcommands time the FMA peak, the memory
+ * bandwidth, a GEMM, attention or KV-cache decoding in this JVM and print one JSON object per result line on
+ * stdout. Not {@link Runnable}, so that picocli reports a missing subcommand as a user error.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        subcommands = {BenchPeakCommand.class, BenchGemmCommand.class, BenchAttentionCommand.class},
+        subcommands = {BenchPeakCommand.class, BenchGemmCommand.class, BenchAttentionCommand.class,
+            BenchBandwidthCommand.class, BenchDecodeCommand.class},
         description = {"Times a kernel in this JVM and prints one JSON object per result line on stdout.",
             "Each subcommand warms up (so the JIT compiles the code), then times repeated calls and reports the median"
                     + " time per call, GFLOP/s, and the fraction of the FP32 FMA peak that the same process measures"

@@ -2,8 +2,6 @@ package dev.flashvec.cli;
 
 import dev.flashvec.simd.Backend;
 import dev.flashvec.simd.Simd;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
 
 /**
  * Measures the FP32 fused-multiply-add peak this JVM reaches on a number of threads: the ceiling that
@@ -15,7 +13,8 @@ import java.util.concurrent.CyclicBarrier;
  * {@code FloatVector}s of the kernels' width ({@link VectorFmaChains}); on the SCALAR backend they are floats
  * and {@link Math#fma}, the scalar kernels' own instruction, so the peak is then a scalar estimate. All
  * threads first warm up (the JIT compiles the loop), meet at a barrier, then each counts its own calls for
- * the measuring time; the peak is the sum of the threads' rates, as JMH sums {@code @Threads}.
+ * the measuring time ({@link ThreadedRate}); the peak is the sum of the threads' rates, as JMH sums
+ * {@code @Threads}.
  */
 final class FmaPeak {
     private static final String VECTOR_CHAINS = "dev.flashvec.cli.VectorFmaChains";
@@ -48,61 +47,9 @@ final class FmaPeak {
         for (int i = 0; i < threads; i++) {
             chains[i] = Simd.select(backend, Chains.class, VECTOR_CHAINS, ScalarChains::new);
         }
-        long warmupNanos = (long) (warmupSeconds * 1e9), measureNanos = Math.max(1, (long) (seconds * 1e9));
-        CyclicBarrier start = new CyclicBarrier(threads);
-        double[] rates = new double[threads];
-        float[] sinks = new float[threads];
-        Throwable[] failures = new Throwable[threads];
-        Thread[] workers = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            workers[t] = Thread.ofPlatform().daemon().name("flashvec-peak-" + t).start(() -> {
-                try {
-                    Chains c = chains[id];
-                    float sink = 0;
-                    long warmEnd = System.nanoTime() + warmupNanos;
-                    do {
-                        sink += c.run();
-                    } while (System.nanoTime() < warmEnd);
-                    start.await();
-                    long t0 = System.nanoTime(), end = t0 + measureNanos, runs = 0, now;
-                    do {
-                        sink += c.run();
-                        runs++;
-                        now = System.nanoTime();
-                    } while (now < end);
-                    rates[id] = (double) runs * c.flopsPerRun() / ((now - t0) * 1e-9);
-                    sinks[id] = sink;
-                } catch (InterruptedException | BrokenBarrierException e) {
-                    Thread.currentThread().interrupt();
-                    failures[id] = e;
-                } catch (RuntimeException | Error e) {
-                    failures[id] = e;
-                    start.reset();
-                }
-            });
-        }
-        for (Thread w : workers) {
-            try {
-                w.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while measuring the FMA peak", e);
-            }
-        }
-        // A thread that fails breaks the barrier for the others: report its failure, not theirs.
-        for (boolean brokenToo : new boolean[] {false, true}) {
-            for (int t = 0; t < threads; t++) {
-                if (failures[t] != null && (brokenToo || !(failures[t] instanceof BrokenBarrierException))) {
-                    throw new IllegalStateException("FMA peak measurement failed on thread " + t, failures[t]);
-                }
-            }
-        }
-        double total = 0;
-        for (double rate : rates) {
-            total += rate;
-        }
-        return new Result(total / 1e9, threads, backend, backend == Backend.VECTOR ? Simd.vectorBits() : 0, seconds);
+        double flops = ThreadedRate.measure("FMA peak", threads, t -> chains[t]::run, chains[0].flopsPerRun(),
+                warmupSeconds, seconds);
+        return new Result(flops / 1e9, threads, backend, backend == Backend.VECTOR ? Simd.vectorBits() : 0, seconds);
     }
 
     /** The scalar twin of {@link VectorFmaChains}: 16 float chains of {@link Math#fma}. */

@@ -1,0 +1,168 @@
+package dev.flashvec.decode;
+
+import dev.flashvec.attention.Attention;
+import dev.flashvec.attention.AttentionMerge;
+import dev.flashvec.attention.AttentionOptions;
+import dev.flashvec.attention.AttentionResult;
+import dev.flashvec.attention.CausalAlignment;
+import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.simd.Backend;
+import dev.flashvec.simd.Simd;
+import dev.flashvec.tensor.Layout;
+import dev.flashvec.tensor.Tensor;
+
+/**
+ * Attention of new queries against a {@link KvCache}: split-K ("flash-decoding") for token-by-token decoding,
+ * and chunked prefill for blocks of queries.
+ *
+ * <p>The queries {@code Q [B, Hq, Sq, Dk]} are the last {@code Sq} positions of each sequence (already
+ * appended to the cache), so causal masking uses BOTTOM_RIGHT alignment: query {@code i} of sequence {@code b}
+ * sees positions {@code ≤ length(b) − Sq + i}, and on a ring cache only the {@code W} positions ending there.
+ * Scale is {@code 1/sqrt(Dk)} unless set with {@link #withScale}.
+ *
+ * <p>For {@code Sq ≤} {@value #MAX_SPLIT_QUERIES} each sequence's keys are cut into chunks of
+ * {@link #chunkKeys()} positions, processed in parallel (one task per chunk and KV head; the GQA group's query
+ * heads share each K/V read) and combined with {@link AttentionMerge#mergeRow} in chunk order, so results are
+ * bit-identical for any thread count. Larger blocks run the same kernel in row blocks without splitting keys;
+ * on a linear FP32 cache they go to the fused {@link Attention} kernel over the cache's storage instead,
+ * which is faster for many queries. Reduced-precision caches are widened to fp32 tile by tile in registers.
+ *
+ * <p>Immutable and safe to share between threads (per-thread buffers are reused, so steady-state decoding
+ * allocates almost nothing).
+ */
+public final class DecodeAttention {
+    /** Up to this many queries per call, keys are split into chunks for parallelism. */
+    public static final int MAX_SPLIT_QUERIES = 16;
+    /** Default positions per chunk: enough work per task to amortize its partial result and merge. */
+    public static final int DEFAULT_CHUNK_KEYS = 512;
+    private static final String VECTOR_KERNEL = "dev.flashvec.decode.VectorDecodeKernel";
+
+    private final Backend backend;
+    private final ComputePool pool;
+    private final DecodeKernel kernel;
+    private final Attention fused;
+    private final int chunkKeys;
+    private final float scale;
+    private final ThreadLocal<DecodeKernel.Scratch> scratch = ThreadLocal.withInitial(DecodeKernel.Scratch::new);
+    private final ThreadLocal<float[][]> partials = ThreadLocal.withInitial(() -> new float[][] {new float[0],
+        new float[0]});
+
+    private DecodeAttention(Backend backend, ComputePool pool, int chunkKeys, float scale) {
+        this.backend = backend;
+        this.pool = pool;
+        this.kernel = Simd.select(backend, DecodeKernel.class, VECTOR_KERNEL, ScalarDecodeKernel::new);
+        this.fused = Attention.create(backend, pool);
+        this.chunkKeys = chunkKeys;
+        this.scale = scale;
+    }
+
+    /** Decode attention on the JVM's default backend and the shared pool. */
+    public static DecodeAttention create() {
+        return new DecodeAttention(Simd.backend(), ComputePool.shared(), DEFAULT_CHUNK_KEYS, Float.NaN);
+    }
+
+    /** Decode attention on the given backend and pool. */
+    public static DecodeAttention create(Backend backend, ComputePool pool) {
+        if (pool == null) {
+            throw new IllegalArgumentException("pool must not be null");
+        }
+        return new DecodeAttention(backend, pool, DEFAULT_CHUNK_KEYS, Float.NaN);
+    }
+
+    /** The same with {@code chunkKeys} positions per split-K chunk (results change within rounding only). */
+    public DecodeAttention withChunkKeys(int chunkKeys) {
+        if (chunkKeys < 1) {
+            throw new IllegalArgumentException("chunkKeys must be >= 1 but was " + chunkKeys);
+        }
+        return new DecodeAttention(backend, pool, chunkKeys, scale);
+    }
+
+    /** The same with a fixed score scale instead of {@code 1/sqrt(Dk)}. */
+    public DecodeAttention withScale(float scale) {
+        if (!Float.isFinite(scale)) {
+            throw new IllegalArgumentException("scale must be finite but was " + scale);
+        }
+        return new DecodeAttention(backend, pool, chunkKeys, scale);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public ComputePool pool() {
+        return pool;
+    }
+
+    /** Positions per split-K chunk. */
+    public int chunkKeys() {
+        return chunkKeys;
+    }
+
+    /** {@code O} (BHSD, new) and the LSE of every query row. */
+    public AttentionResult forward(KvCache cache, Tensor q) {
+        if (q == null || cache == null) {
+            throw new IllegalArgumentException((q == null ? "q" : "cache") + " must not be null");
+        }
+        Tensor out = Tensor.zeros(Layout.BHSD, q.batch(), q.heads(), q.seq(), cache.valueDim());
+        float[] lse = new float[q.batch() * q.heads() * q.seq()];
+        forward(cache, q, out, lse);
+        return new AttentionResult(out, lse);
+    }
+
+    /**
+     * Writes {@code O} into {@code out} ({@code [B, Hq, Sq, Dv]}, unit last stride) and, if not null, the LSE of
+     * row {@code (b, h, i)} into {@code lse[(b·Hq + h)·Sq + i]}. Rows that see no position get 0 and {@code -inf}.
+     */
+    public void forward(KvCache cache, Tensor q, Tensor out, float[] lse) {
+        float s = Float.isNaN(scale) && q != null ? (float) (1.0 / Math.sqrt(q.dim())) : scale;
+        DecodeProblem p = DecodeProblem.validate(cache, q, out, lse, s, chunkKeys);
+        if (cache.type() == KvType.FP32 && !cache.isRing() && p.sq > MAX_SPLIT_QUERIES) {
+            AttentionOptions o = AttentionOptions.builder().scale(s).causal(CausalAlignment.BOTTOM_RIGHT)
+                    .kvLengths(p.length).build();
+            fused.forward(q, cache.fp32Keys(), cache.fp32Values(), o, out, lse);
+            return;
+        }
+        run(p);
+    }
+
+    private void run(DecodeProblem p) {
+        int rows = p.batch * p.heads * p.sq;
+        float[][] buffers = partials.get();
+        int need = rows * Math.max(1, p.maxChunks);
+        if (buffers[1].length < need) {
+            buffers[0] = new float[need * p.dv];
+            buffers[1] = new float[need];
+        } else if (buffers[0].length < need * p.dv) {
+            buffers[0] = new float[need * p.dv];
+        }
+        float[] partOut = buffers[0], partLse = buffers[1];
+        int perKvHead = p.queryBlocks;
+        pool.parallelFor(p.taskStart[p.batch], () -> scratch.get().fit(p.group * p.queriesPerBlock, p.dk, p.dv),
+                (s, t) -> {
+                    int b = 0;
+                    while (t >= p.taskStart[b + 1]) {
+                        b++;
+                    }
+                    int local = t - p.taskStart[b];
+                    int c = local % p.chunks[b];
+                    int rest = local / p.chunks[b];
+                    int qb = rest % perKvHead, kvh = rest / perKvHead;
+                    int i0 = qb * p.queriesPerBlock, nq = Math.min(p.queriesPerBlock, p.sq - i0);
+                    int pos0 = p.first[b] + (int) Math.min((long) c * p.chunkKeys, p.length[b] - p.first[b]);
+                    int pos1 = p.first[b] + (int) Math.min((c + 1L) * p.chunkKeys, p.length[b] - p.first[b]);
+                    kernel.chunk(p, s, b, kvh, i0, nq, pos0, pos1, c, partOut, partLse);
+                });
+        float[] oa = p.out.array();
+        pool.parallelFor(p.batch * p.heads, bh -> {
+            int b = bh / p.heads, h = bh % p.heads;
+            for (int i = 0; i < p.sq; i++) {
+                int row = p.row(b, h, i);
+                float l = AttentionMerge.mergeRow(partOut, row * p.maxChunks * p.dv, p.dv, partLse,
+                        row * p.maxChunks, 1, p.chunks[b], p.dv, oa, p.out.index(b, h, i, 0));
+                if (p.lse != null) {
+                    p.lse[row] = l;
+                }
+            }
+        });
+    }
+}

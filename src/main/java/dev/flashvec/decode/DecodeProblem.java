@@ -1,0 +1,114 @@
+package dev.flashvec.decode;
+
+import dev.flashvec.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * One validated attention call over a {@link KvCache}: the queries, outputs, scale and the split of every
+ * sequence's keys into chunks and of its queries into row blocks. Built only by {@link #validate}; kernels
+ * trust it. The split depends only on the cache's state, Sq and the chunk size, never on the thread count.
+ */
+final class DecodeProblem {
+    final KvCache cache;
+    final Tensor q, out;
+    final float[] lse;
+    final int batch, heads, kvHeads, group, sq, dk, dv, slots, window;
+    final float scale;
+    /** Queries per row block, and row blocks per (sequence, KV head). */
+    final int queriesPerBlock, queryBlocks;
+    /** Per sequence: first position any query sees, valid length, and key chunks. */
+    final int[] first, length, chunks;
+    final int chunkKeys, maxChunks;
+    /** Task index where sequence {@code b}'s tasks start; {@code taskStart[batch]} is the task count. */
+    final int[] taskStart;
+
+    private DecodeProblem(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys) {
+        this.cache = cache;
+        this.q = q;
+        this.out = out;
+        this.lse = lse;
+        this.batch = q.batch();
+        this.heads = q.heads();
+        this.kvHeads = cache.kvHeads();
+        this.group = heads / kvHeads;
+        this.sq = q.seq();
+        this.dk = cache.keyDim();
+        this.dv = cache.valueDim();
+        this.slots = cache.slots();
+        this.window = cache.window();
+        this.scale = scale;
+        this.queriesPerBlock = Math.max(1, Math.min(sq, DecodeKernel.MAX_ROWS / group));
+        this.queryBlocks = (sq + queriesPerBlock - 1) / queriesPerBlock;
+        // Split-K pays off when few queries leave the threads idle; with many queries the row blocks give the
+        // parallelism, and one chunk keeps the partial buffers the size of the output.
+        this.chunkKeys = sq <= DecodeAttention.MAX_SPLIT_QUERIES ? chunkKeys : Integer.MAX_VALUE;
+        this.first = new int[batch];
+        this.length = cache.lengths();
+        this.chunks = new int[batch];
+        this.taskStart = new int[batch + 1];
+        int most = 0;
+        for (int b = 0; b < batch; b++) {
+            first[b] = window > 0 ? Math.max(0, length[b] - sq - window + 1) : 0;
+            int keys = length[b] - first[b];
+            chunks[b] = keys <= 0 ? 0 : (int) ((keys + (long) this.chunkKeys - 1) / this.chunkKeys);
+            most = Math.max(most, chunks[b]);
+            taskStart[b + 1] = Math.addExact(taskStart[b], Math.multiplyExact(kvHeads * queryBlocks, chunks[b]));
+        }
+        this.maxChunks = most;
+    }
+
+    static DecodeProblem validate(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys) {
+        require(cache != null, "cache must not be null");
+        require(q != null, "q must not be null");
+        require(q.batch() == cache.batch(), "q has batch=" + q.batch() + " but the cache has batch=" + cache.batch());
+        require(q.dim() == cache.keyDim(), "q has Dk=" + q.dim() + " but the cache has Dk=" + cache.keyDim());
+        require(q.heads() % cache.kvHeads() == 0, "Q heads Hq=" + q.heads()
+                + " must be a multiple of the cache's K/V heads Hkv=" + cache.kvHeads());
+        require(q.stride(Tensor.DIM) == 1 || q.dim() == 1, "q must have unit stride on its last dimension but has "
+                + q.stride(Tensor.DIM));
+        require(q.seq() <= cache.maxQueries(), "q has Sq=" + q.seq() + " queries but this ring cache supports at most"
+                + " maxQueries=" + cache.maxQueries() + " per call");
+        require(out != null, "out must not be null");
+        int[] want = {q.batch(), q.heads(), q.seq(), cache.valueDim()};
+        require(Arrays.equals(out.shape(), want), "out must have shape " + Arrays.toString(want)
+                + " [B, Hq, Sq, Dv] but has " + Arrays.toString(out.shape()));
+        require(out.stride(Tensor.DIM) == 1 || out.dim() == 1, "out must have unit stride on its last dimension");
+        require(!out.mayOverlap(q), "out must not share its array with q");
+        long rows = (long) q.batch() * q.heads() * q.seq();
+        require(lse == null || lse.length == rows, "lse must have B*Hq*Sq=" + rows + " elements but has "
+                + (lse == null ? 0 : lse.length));
+        Tensor.checkedCount("partial outputs", Math.max(1, (int) Math.min(Integer.MAX_VALUE, rows)),
+                Math.max(1, maxChunks(cache, q.seq(), chunkKeys)), 1, cache.valueDim());
+        return new DecodeProblem(cache, q, out, lse, scale, chunkKeys);
+    }
+
+    private static int maxChunks(KvCache cache, int sq, int chunkKeys) {
+        long most = 0;
+        int keys = sq <= DecodeAttention.MAX_SPLIT_QUERIES ? chunkKeys : Integer.MAX_VALUE;
+        for (int len : cache.lengths()) {
+            most = Math.max(most, (len + (long) keys - 1) / keys);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, most);
+    }
+
+    /** First position query {@code i} of sequence {@code b} sees (inclusive). */
+    int lo(int b, int i) {
+        return window > 0 ? Math.max(0, length[b] - sq + i - window + 1) : 0;
+    }
+
+    /** Last position query {@code i} of sequence {@code b} sees (inclusive; BOTTOM_RIGHT alignment); may be < 0. */
+    int hi(int b, int i) {
+        return length[b] - sq + i;
+    }
+
+    /** Index of row {@code (b, h, i)} in the dense LSE and in the partial buffers. */
+    int row(int b, int h, int i) {
+        return (b * heads + h) * sq + i;
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

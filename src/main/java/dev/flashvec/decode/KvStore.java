@@ -1,0 +1,97 @@
+package dev.flashvec.decode;
+
+/**
+ * The storage of one cached tensor (keys or values) of a {@link KvCache}: {@code rows × dim} elements of one
+ * {@link KvType}, row {@code r} at {@code r·dim}. Rounds fp32 rows in on write and converts them back to fp32
+ * on read (the scalar path; vector kernels read the arrays directly).
+ */
+final class KvStore {
+    final KvType type;
+    final int rows, dim;
+    /** Exactly one of these holds the elements, by type. */
+    final float[] f32;
+    final short[] f16;
+    final byte[] i8;
+    /** INT8 only: the scale of each row. */
+    final float[] scales;
+
+    KvStore(KvType type, int rows, int dim) {
+        this.type = type;
+        this.rows = rows;
+        this.dim = dim;
+        int n = Math.multiplyExact(rows, dim);
+        f32 = type == KvType.FP32 ? new float[n] : null;
+        f16 = type == KvType.FP16 || type == KvType.BF16 ? new short[n] : null;
+        i8 = type == KvType.INT8 ? new byte[n] : null;
+        scales = type == KvType.INT8 ? new float[rows] : null;
+    }
+
+    /** Stores {@code src[srcOffset + d]}, {@code d < dim}, as row {@code row}, rounded to this type. */
+    void write(int row, float[] src, int srcOffset) {
+        int o = row * dim;
+        switch (type) {
+            case FP32 -> System.arraycopy(src, srcOffset, f32, o, dim);
+            case FP16 -> {
+                for (int d = 0; d < dim; d++) {
+                    f16[o + d] = Float.floatToFloat16(src[srcOffset + d]);
+                }
+            }
+            case BF16 -> {
+                for (int d = 0; d < dim; d++) {
+                    f16[o + d] = toBf16(src[srcOffset + d]);
+                }
+            }
+            case INT8 -> {
+                float max = 0f;
+                for (int d = 0; d < dim; d++) {
+                    max = Math.max(max, Math.abs(src[srcOffset + d])); // NaN makes max NaN: the row reads as NaN
+                }
+                float scale = max / 127f;
+                float inv = scale == 0f ? 0f : 1f / scale;
+                for (int d = 0; d < dim; d++) {
+                    i8[o + d] = (byte) Math.max(-127, Math.min(127, Math.round(src[srcOffset + d] * inv)));
+                }
+                scales[row] = scale;
+            }
+        }
+    }
+
+    /** Row {@code row} converted to fp32 into {@code dst[dstOffset + d]}. */
+    void read(int row, float[] dst, int dstOffset) {
+        int o = row * dim;
+        switch (type) {
+            case FP32 -> System.arraycopy(f32, o, dst, dstOffset, dim);
+            case FP16 -> {
+                for (int d = 0; d < dim; d++) {
+                    dst[dstOffset + d] = Float.float16ToFloat(f16[o + d]);
+                }
+            }
+            case BF16 -> {
+                for (int d = 0; d < dim; d++) {
+                    dst[dstOffset + d] = Float.intBitsToFloat(f16[o + d] << 16);
+                }
+            }
+            case INT8 -> {
+                float scale = scales[row];
+                for (int d = 0; d < dim; d++) {
+                    dst[dstOffset + d] = scale * i8[o + d];
+                }
+            }
+        }
+    }
+
+    /** Bytes one row occupies (elements, plus the scale for INT8). */
+    int rowBytes() {
+        return dim * type.bytesPerElement() + (type == KvType.INT8 ? Float.BYTES : 0);
+    }
+
+    /** fp32 to bfloat16 with round-to-nearest-even; NaN stays a (quiet) NaN. */
+    static short toBf16(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        if (Float.isNaN(x)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+        return (short) (rounded >>> 16);
+    }
+}

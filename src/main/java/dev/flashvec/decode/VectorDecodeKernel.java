@@ -1,0 +1,236 @@
+package dev.flashvec.decode;
+
+import dev.flashvec.simd.Simd;
+import dev.flashvec.simd.VectorMath;
+import dev.flashvec.simd.VectorProbe;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The decode kernel's arithmetic on the Vector API with SIMD lanes running over the head dimension: one query
+ * row against several keys at a time (independent FMA chains for ILP), P·V accumulated along D, and
+ * fp16/bf16/int8 rows widened to fp32 in registers. Loaded reflectively by {@link DecodeAttention} only when
+ * the Vector API is readable.
+ */
+final class VectorDecodeKernel extends DecodeKernel {
+    private static final VectorSpecies<Float> F = VectorProbe.floatSpecies();
+    private static final VectorSpecies<Integer> I = VectorProbe.intSpecies();
+    private static final int VL = F.length();
+    /** Shorts with as many lanes as F (half its width, at least 64 bits since F is at least 128). */
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class,
+            VectorShape.forBitSize(Simd.vectorBits() / 2));
+    /** Bytes with a multiple of F's lanes: a quarter of F's width, but at least the narrowest shape (64 bits). */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class,
+            VectorShape.forBitSize(Math.max(64, Simd.vectorBits() / 4)));
+    private static final int BYTE_PARTS = B.length() / VL;
+    /**
+     * Lane permutations of a fixed-order horizontal sum: lane i plus lane i XOR (VL/2), then XOR (VL/4), … .
+     * Not {@code reduceLanes(ADD)}, whose summation order is unspecified and differs between the interpreter and
+     * C2's intrinsic, so results would depend on whether (and on which thread) the kernel had been compiled.
+     */
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+    private static final int HALF_EXP_MASK = 0x7c00, HALF_MAGNITUDE = 0x7fff, HALF_SIGN = 0x8000;
+    /** 2^112 rebiases a half's exponent (bias 15) to a float's (bias 127), subnormal halves included. */
+    private static final float HALF_REBIAS = 0x1p112f;
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int levels = Integer.numberOfTrailingZeros(VL);
+        VectorShuffle<Float>[] folds = new VectorShuffle[levels];
+        for (int level = 0; level < levels; level++) {
+            int half = VL >> (level + 1);
+            folds[level] = VectorShuffle.fromOp(F, i -> i ^ half);
+        }
+        return folds;
+    }
+
+    @Override
+    void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s) {
+        int dkV = F.loopBound(dk);
+        for (int r = 0; r < rows; r++) {
+            int qo = r * dk, so = r * TILE;
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                int k0 = kOff + j * dk, k1 = k0 + dk, k2 = k1 + dk, k3 = k2 + dk;
+                FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+                for (int d = 0; d < dkV; d += VL) {
+                    FloatVector qv = FloatVector.fromArray(F, q, qo + d);
+                    c0 = qv.fma(FloatVector.fromArray(F, k, k0 + d), c0);
+                    c1 = qv.fma(FloatVector.fromArray(F, k, k1 + d), c1);
+                    c2 = qv.fma(FloatVector.fromArray(F, k, k2 + d), c2);
+                    c3 = qv.fma(FloatVector.fromArray(F, k, k3 + d), c3);
+                }
+                for (VectorShuffle<Float> fold : FOLDS) {
+                    c0 = c0.add(c0.rearrange(fold));
+                    c1 = c1.add(c1.rearrange(fold));
+                    c2 = c2.add(c2.rearrange(fold));
+                    c3 = c3.add(c3.rearrange(fold));
+                }
+                float s0 = c0.lane(0), s1 = c1.lane(0), s2 = c2.lane(0), s3 = c3.lane(0);
+                for (int d = dkV; d < dk; d++) {
+                    float qd = q[qo + d];
+                    s0 += qd * k[k0 + d];
+                    s1 += qd * k[k1 + d];
+                    s2 += qd * k[k2 + d];
+                    s3 += qd * k[k3 + d];
+                }
+                s[so + j] = scale * s0;
+                s[so + j + 1] = scale * s1;
+                s[so + j + 2] = scale * s2;
+                s[so + j + 3] = scale * s3;
+            }
+            for (; j < n; j++) {
+                int k0 = kOff + j * dk;
+                FloatVector c0 = FloatVector.zero(F);
+                for (int d = 0; d < dkV; d += VL) {
+                    c0 = FloatVector.fromArray(F, q, qo + d).fma(FloatVector.fromArray(F, k, k0 + d), c0);
+                }
+                for (VectorShuffle<Float> fold : FOLDS) {
+                    c0 = c0.add(c0.rearrange(fold));
+                }
+                float s0 = c0.lane(0);
+                for (int d = dkV; d < dk; d++) {
+                    s0 += q[qo + d] * k[k0 + d];
+                }
+                s[so + j] = scale * s0;
+            }
+        }
+    }
+
+    @Override
+    float expRow(float[] s, int r, float max, float[] lanes) {
+        for (int i = 0; i < VL; i++) {
+            lanes[i] = max;
+        }
+        VectorMath.expInPlace(s, r * TILE, VL, TILE / VL, 1f, lanes, 0, lanes, VL);
+        float sum = 0f;
+        for (int i = 0; i < VL; i++) {
+            sum += lanes[VL + i];
+        }
+        return sum;
+    }
+
+    @Override
+    void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc) {
+        for (int r = 0; r < rows; r++) {
+            int ao = r * dv, po = r * TILE;
+            float a = alpha[r];
+            int d = 0;
+            // Eight independent accumulator chains: with four, the FMA latency (not the loads) was the limit.
+            for (; d + 8 * VL <= dv; d += 8 * VL) {
+                FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
+                FloatVector a1 = FloatVector.fromArray(F, acc, ao + d + VL).mul(a);
+                FloatVector a2 = FloatVector.fromArray(F, acc, ao + d + 2 * VL).mul(a);
+                FloatVector a3 = FloatVector.fromArray(F, acc, ao + d + 3 * VL).mul(a);
+                FloatVector a4 = FloatVector.fromArray(F, acc, ao + d + 4 * VL).mul(a);
+                FloatVector a5 = FloatVector.fromArray(F, acc, ao + d + 5 * VL).mul(a);
+                FloatVector a6 = FloatVector.fromArray(F, acc, ao + d + 6 * VL).mul(a);
+                FloatVector a7 = FloatVector.fromArray(F, acc, ao + d + 7 * VL).mul(a);
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                    FloatVector pj = FloatVector.broadcast(F, p[po + j]);
+                    a0 = FloatVector.fromArray(F, v, vo).fma(pj, a0);
+                    a1 = FloatVector.fromArray(F, v, vo + VL).fma(pj, a1);
+                    a2 = FloatVector.fromArray(F, v, vo + 2 * VL).fma(pj, a2);
+                    a3 = FloatVector.fromArray(F, v, vo + 3 * VL).fma(pj, a3);
+                    a4 = FloatVector.fromArray(F, v, vo + 4 * VL).fma(pj, a4);
+                    a5 = FloatVector.fromArray(F, v, vo + 5 * VL).fma(pj, a5);
+                    a6 = FloatVector.fromArray(F, v, vo + 6 * VL).fma(pj, a6);
+                    a7 = FloatVector.fromArray(F, v, vo + 7 * VL).fma(pj, a7);
+                }
+                a0.intoArray(acc, ao + d);
+                a1.intoArray(acc, ao + d + VL);
+                a2.intoArray(acc, ao + d + 2 * VL);
+                a3.intoArray(acc, ao + d + 3 * VL);
+                a4.intoArray(acc, ao + d + 4 * VL);
+                a5.intoArray(acc, ao + d + 5 * VL);
+                a6.intoArray(acc, ao + d + 6 * VL);
+                a7.intoArray(acc, ao + d + 7 * VL);
+            }
+            for (; d + VL <= dv; d += VL) {
+                FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                    a0 = FloatVector.fromArray(F, v, vo).fma(FloatVector.broadcast(F, p[po + j]), a0);
+                }
+                a0.intoArray(acc, ao + d);
+            }
+            for (; d < dv; d++) {
+                float x = acc[ao + d] * a;
+                for (int j = 0; j < n; j++) {
+                    x += p[po + j] * v[vOff + j * dv + d];
+                }
+                acc[ao + d] = x;
+            }
+        }
+    }
+
+    @Override
+    void convert(KvStore store, int row0, int n, float[] dst) {
+        switch (store.type) {
+            case FP16 -> halves(store.f16, row0 * store.dim, n * store.dim, dst);
+            case BF16 -> bfloats(store.f16, row0 * store.dim, n * store.dim, dst);
+            case INT8 -> bytes(store, row0, n, dst);
+            case FP32 -> System.arraycopy(store.f32, row0 * store.dim, dst, 0, n * store.dim);
+        }
+    }
+
+    /** IEEE half bits to float, exactly as {@link Float#float16ToFloat}: rebias normals and subnormals by a multiply. */
+    private static void halves(short[] src, int from, int count, float[] dst) {
+        int bound = count - count % VL;
+        int i = 0;
+        for (; i < bound; i += VL) {
+            IntVector h = (IntVector) ShortVector.fromArray(S, src, from + i)
+                    .convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
+            IntVector em = h.and(HALF_MAGNITUDE);
+            IntVector shifted = em.lanewise(VectorOperators.LSHL, 13);
+            IntVector finite = shifted.reinterpretAsFloats().mul(HALF_REBIAS).reinterpretAsInts();
+            IntVector special = shifted.or(0x7f800000); // infinity or NaN, payload kept
+            IntVector bits = finite.blend(special, em.compare(VectorOperators.GE, HALF_EXP_MASK))
+                    .or(h.and(HALF_SIGN).lanewise(VectorOperators.LSHL, 16));
+            bits.reinterpretAsFloats().intoArray(dst, i);
+        }
+        for (; i < count; i++) {
+            dst[i] = Float.float16ToFloat(src[from + i]);
+        }
+    }
+
+    /** bfloat16 bits are the top half of a float's. */
+    private static void bfloats(short[] src, int from, int count, float[] dst) {
+        int bound = count - count % VL;
+        int i = 0;
+        for (; i < bound; i += VL) {
+            IntVector h = (IntVector) ShortVector.fromArray(S, src, from + i)
+                    .convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
+            h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, i);
+        }
+        for (; i < count; i++) {
+            dst[i] = Float.intBitsToFloat(src[from + i] << 16);
+        }
+    }
+
+    /** int8 rows times their scales. */
+    private static void bytes(KvStore store, int row0, int n, float[] dst) {
+        int dim = store.dim, bl = B.length();
+        byte[] src = store.i8;
+        for (int t = 0; t < n; t++) {
+            float scale = store.scales[row0 + t];
+            int so = (row0 + t) * dim, o = t * dim;
+            int d = 0;
+            for (; d + bl <= dim; d += bl) {
+                ByteVector bv = ByteVector.fromArray(B, src, so + d);
+                for (int part = 0; part < BYTE_PARTS; part++) {
+                    ((FloatVector) bv.convertShape(VectorOperators.B2F, F, part)).mul(scale)
+                            .intoArray(dst, o + d + part * VL);
+                }
+            }
+            for (; d < dim; d++) {
+                dst[o + d] = scale * src[so + d];
+            }
+        }
+    }
+}
