@@ -69,6 +69,70 @@ class AttentionFamilyPropertyTest {
     }
 
     @Test
+    void unboundedWindowEqualsPlainAttention() {
+        // A window that bounds nothing (unbounded, or wider than every key range) must change nothing, as an
+        // option and as a pattern, whatever the other options.
+        Property.check("unbounded window is plain attention", r -> AttentionCase.any(r, 130, 40), c -> {
+            Tensor q = c.q(), k = c.k(), v = c.v();
+            int u = AttentionOptions.UNBOUNDED, wide = c.sq() + c.sk();
+            AttentionOptions plain = c.options().toBuilder().window(u, u).build();
+            AttentionOptions wideOption = plain.toBuilder().window(wide, wide).build();
+            AttentionOptions pattern = plain.toBuilder().maskMod(MaskPatterns.slidingWindow(u, u)).build();
+            AttentionResult a = SERIAL.forwardWithLse(q, k, v, plain);
+            SpecTolerance.assertClose(a.output(), a.lse(), ReferenceAttention.compute(q, k, v, plain));
+            float[] x = a.output().toArray();
+            for (AttentionOptions o : new AttentionOptions[] {wideOption, pattern}) {
+                float[] y = SERIAL.forwardWithLse(q, k, v, o).output().toArray();
+                for (int i = 0; i < x.length; i++) {
+                    assertEquals(x[i], y[i], 1e-6f + 1e-5f * Math.abs(x[i]), o + ", element " + i);
+                }
+            }
+        });
+    }
+
+    @Test
+    void documentMaskEqualsRunningEachDocumentSeparately() {
+        // Self-attention over packed documents (Q = K = V): each document's rows must equal attention over that
+        // document alone, causal or not.
+        Property.check("documents = separate runs", r -> AttentionCase.plain(r, 140, 40), c -> {
+            Tensor x = c.q();
+            Random r = new Random(c.valueSeed());
+            int s = x.seq();
+            java.util.List<Integer> parts = new java.util.ArrayList<>();
+            for (int left = s; left > 0; ) {
+                int len = 1 + r.nextInt(Math.min(left, 1 + r.nextInt(70)));
+                parts.add(len);
+                left -= len;
+            }
+            int[] lengths = parts.stream().mapToInt(Integer::intValue).toArray();
+            boolean causal = r.nextBoolean();
+            Tensor whole = SERIAL.forward(x, x, x, AttentionOptions.builder()
+                    .maskMod(MaskPatterns.documents(lengths, causal)).build());
+            AttentionOptions alone = causal ? AttentionOptions.builder().causal(CausalAlignment.TOP_LEFT).build()
+                    : AttentionOptions.defaults();
+            int start = 0;
+            for (int len : lengths) {
+                Tensor doc = Tensor.view(x.array(), x.index(0, 0, start, 0),
+                        new int[] {x.batch(), x.heads(), len, x.dim()},
+                        new int[] {x.stride(0), x.stride(1), x.stride(2), x.stride(3)});
+                Tensor o = SERIAL.forward(doc, doc, doc, alone);
+                for (int b = 0; b < x.batch(); b++) {
+                    for (int h = 0; h < x.heads(); h++) {
+                        for (int i = 0; i < len; i++) {
+                            for (int d = 0; d < x.dim(); d++) {
+                                float want = o.get(b, h, i, d), got = whole.get(b, h, start + i, d);
+                                assertEquals(want, got, 1e-5f + 1e-4f * Math.abs(want), "document at " + start
+                                        + " (length " + len + "), b=" + b + " h=" + h + " i=" + i + " d=" + d);
+                            }
+                        }
+                    }
+                }
+                start += len;
+            }
+        });
+    }
+
+    @Test
     void windowPatternEqualsTheWindowOption() {
         // MaskPatterns are top-left aligned: with no causal alignment and no key lengths they must allow
         // exactly what window(left, right) allows, and MaskPatterns.causal() what causal(TOP_LEFT) allows.
