@@ -3,9 +3,13 @@ package dev.flashvec.attention;
 import dev.flashvec.reference.ReferenceAttention;
 import dev.flashvec.tensor.Tensor;
 
-/** Assertions of the spec's accuracy rule: {@code |o − o_ref| ≤ 1e-5 + 1e-4·|o_ref|} for outputs and LSE. */
-final class SpecTolerance {
-    static final double ABS = 1e-5, REL = 1e-4;
+/**
+ * Assertions of the spec's accuracy rule, {@code |o − o_ref| ≤ 1e-5 + 1e-4·|o_ref|} for outputs and LSE; shared
+ * by every test package that checks attention results.
+ */
+public final class SpecTolerance {
+    /** The rule's absolute and relative parts. */
+    public static final double ABS = 1e-5, REL = 1e-4;
 
     private SpecTolerance() {}
 
@@ -73,7 +77,7 @@ final class SpecTolerance {
     }
 
     /** Fails with the first element outside the tolerance, naming its coordinates. */
-    static void assertClose(Tensor out, float[] lse, ReferenceAttention.Result ref) {
+    public static void assertClose(Tensor out, float[] lse, ReferenceAttention.Result ref) {
         int[] s = ref.shape();
         for (int b = 0; b < s[0]; b++) {
             for (int h = 0; h < s[1]; h++) {
@@ -97,6 +101,25 @@ final class SpecTolerance {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Fails unless two of our results agree within twice the rule (each is within it of the exact value),
+     * e.g. two chunkings of one problem.
+     */
+    public static void assertClose(Tensor a, float[] lseA, Tensor b, float[] lseB) {
+        float[] x = a.toArray(), y = b.toArray();
+        for (int i = 0; i < x.length; i++) {
+            if (!(Math.abs(x[i] - y[i]) <= 2 * (ABS + REL * Math.abs(y[i])))) {
+                throw new AssertionError("element " + i + ": " + x[i] + " vs " + y[i]);
+            }
+        }
+        for (int i = 0; i < lseA.length; i++) {
+            boolean ok = lseA[i] == lseB[i] || Math.abs(lseA[i] - lseB[i]) <= 2 * (ABS + REL * Math.abs(lseB[i]));
+            if (!ok) {
+                throw new AssertionError("LSE " + i + ": " + lseA[i] + " vs " + lseB[i]);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.flashvec.decode;
 
+import dev.flashvec.attention.SpecTolerance;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -38,7 +39,7 @@ class DecodePropertyTest {
             AttentionResult got = PARALLEL.withChunkKeys(c.chunkKeys()).forward(c.cache(), q);
             ReferenceAttention.Result ref = ReferenceAttention.compute(q, c.rounded(c.keys()), c.rounded(c.values()),
                     c.options());
-            DecodeTolerance.assertClose(got.output(), got.lse(), ref);
+            SpecTolerance.assertClose(got.output(), got.lse(), ref);
         });
     }
 
@@ -51,7 +52,7 @@ class DecodePropertyTest {
             AttentionResult got = SERIAL.withChunkKeys(c.chunkKeys()).forward(cache, q);
             ReferenceAttention.Result ref = ReferenceAttention.compute(q, c.rounded(c.keys()), c.rounded(c.values()),
                     c.options());
-            DecodeTolerance.assertClose(got.output(), got.lse(), ref);
+            SpecTolerance.assertClose(got.output(), got.lse(), ref);
         });
     }
 
@@ -67,7 +68,7 @@ class DecodePropertyTest {
             assertArrayEquals(one.lse(), three.lse(), 0f);
             AttentionResult whole = SERIAL.withChunkKeys(Integer.MAX_VALUE).forward(cache, q);
             AttentionResult split = PARALLEL.withChunkKeys(other).forward(cache, q);
-            DecodeTolerance.assertClose(split.output(), split.lse(), whole.output(), whole.lse());
+            SpecTolerance.assertClose(split.output(), split.lse(), whole.output(), whole.lse());
         });
     }
 
@@ -132,7 +133,7 @@ class DecodePropertyTest {
                         double bound = dv + Math.expm1(2 * delta) * vmax;
                         for (int d = 0; d < c.dv(); d++) {
                             float x = got.output().get(b, h, i, d), y = want.output().get(b, h, i, d);
-                            double slack = 2 * (DecodeTolerance.ABS + DecodeTolerance.REL * Math.abs(y));
+                            double slack = 2 * (SpecTolerance.ABS + SpecTolerance.REL * Math.abs(y));
                             if (!(Math.abs(x - y) <= bound + slack)) {
                                 throw new AssertionError(c.type() + " O[" + b + "," + h + "," + i + "," + d + "] = " + x
                                         + " but fp32 gives " + y + ": error " + Math.abs(x - y) + " above the bound "
@@ -173,7 +174,7 @@ class DecodePropertyTest {
             Tensor q = c.q();
             AttentionResult v = SERIAL.withChunkKeys(c.chunkKeys()).forward(cache, q);
             AttentionResult s = scalar.withChunkKeys(c.chunkKeys()).forward(cache, q);
-            DecodeTolerance.assertClose(v.output(), v.lse(), s.output(), s.lse());
+            SpecTolerance.assertClose(v.output(), v.lse(), s.output(), s.lse());
         });
     }
 
