@@ -24,8 +24,8 @@ abstract class DecodeKernel {
         float[] q = new float[0], s = new float[0], acc = new float[0], kt = new float[0], vt = new float[0];
         float[] m = new float[0], l = new float[0], alpha = new float[0];
         final float[] lanes = new float[64];
-        /** Where {@link DecodeKernel#touch} leaves its loads' sum, so that the JIT must perform them. */
-        int sink;
+        /** The software prefetch of the next tile. */
+        final Touch touch = new Touch();
 
         Scratch fit(int rows, int dk, int dv) {
             if (q.length < rows * dk) {
@@ -62,40 +62,15 @@ abstract class DecodeKernel {
     abstract float expRow(float[] s, int r, float max, float[] lanes);
 
     /**
-     * {@code acc[r·dv + d] = alpha[r]·acc[r·dv + d] + Σ_{j<n} p[r·TILE + j] · v[vOff + j·dv + d]} for every row.
+     * {@code acc[r·dv + d] = alpha[r]·acc[r·dv + d] + Σ_{j<n} p[r·TILE + j] · v[vOff + j·dv + d]} for every row,
+     * calling {@link Touch#next} along the way (once per key is the intent) so that the next tile's lines
+     * arrive while this tile's FMAs run.
      */
-    abstract void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc);
+    abstract void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc,
+                             Touch touch);
 
     /** Storage rows {@code [row0, row0 + n)} of a reduced-precision store, as fp32 into {@code dst[0 … n·dim)}. */
     abstract void convert(KvStore store, int row0, int n, float[] dst);
-
-    /**
-     * Loads one element of every cache line of storage rows {@code [row0, row0 + n)}: a software prefetch. The
-     * hardware prefetchers stop at 4 KiB page boundaries and a tile spans several pages, so without this the
-     * kernel waits on memory latency at each page; these independent loads keep many misses in flight, as a
-     * streaming read does, and the next tile's arithmetic then finds its rows in cache.
-     */
-    private static int touch(KvStore st, int row0, int n) {
-        int sum = 0;
-        switch (st.type) {
-            case FP32 -> {
-                for (int i = row0 * st.dim, end = (row0 + n) * st.dim; i < end; i += 16) {
-                    sum += Float.floatToRawIntBits(st.f32[i]);
-                }
-            }
-            case FP16, BF16 -> {
-                for (int i = row0 * st.dim, end = (row0 + n) * st.dim; i < end; i += 32) {
-                    sum += st.f16[i];
-                }
-            }
-            case INT8 -> {
-                for (int i = row0 * st.dim, end = (row0 + n) * st.dim; i < end; i += 64) {
-                    sum += st.i8[i];
-                }
-            }
-        }
-        return sum;
-    }
 
     /**
      * Attention of rows {@code (g, i)} ({@code g < group}, {@code i0 ≤ i < i0 + nq}) of sequence {@code b}, KV
@@ -127,7 +102,9 @@ abstract class DecodeKernel {
             if (next < pos1) {
                 int nextRow = (b * p.kvHeads + kvh) * p.slots + next % p.slots;
                 int m = Math.min(TILE, Math.min(pos1 - next, p.slots - next % p.slots));
-                s.sink += touch(keys, nextRow, m) + touch(values, nextRow, m);
+                s.touch.set(keys, values, nextRow, m);
+            } else {
+                s.touch.clear();
             }
             float[] ka = keys.f32;
             int kOff = row0 * dk;
@@ -170,7 +147,8 @@ abstract class DecodeKernel {
                 va = s.vt;
                 vOff = 0;
             }
-            accumulate(s.s, rows, va, vOff, n, dv, s.alpha, s.acc);
+            accumulate(s.s, rows, va, vOff, n, dv, s.alpha, s.acc, s.touch);
+            s.touch.rest();
             pos += n;
         }
         for (int r = 0; r < rows; r++) {

@@ -30,7 +30,9 @@ final class ScalarDecodeKernel extends DecodeKernel {
     }
 
     @Override
-    void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc) {
+    void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc,
+                    Touch touch) {
+        // Scalar arithmetic is far slower than memory: the next tile is touched after it (by the caller).
         for (int r = 0; r < rows; r++) {
             float a = alpha[r];
             for (int d = 0; d < dv; d++) {

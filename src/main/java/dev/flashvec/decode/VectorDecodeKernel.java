@@ -117,7 +117,8 @@ final class VectorDecodeKernel extends DecodeKernel {
     }
 
     @Override
-    void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc) {
+    void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc,
+                    Touch touch) {
         for (int r = 0; r < rows; r++) {
             int ao = r * dv, po = r * TILE;
             float a = alpha[r];
@@ -133,6 +134,7 @@ final class VectorDecodeKernel extends DecodeKernel {
                 FloatVector a6 = FloatVector.fromArray(F, acc, ao + d + 6 * VL).mul(a);
                 FloatVector a7 = FloatVector.fromArray(F, acc, ao + d + 7 * VL).mul(a);
                 for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                    touch.next();
                     FloatVector pj = FloatVector.broadcast(F, p[po + j]);
                     a0 = FloatVector.fromArray(F, v, vo).fma(pj, a0);
                     a1 = FloatVector.fromArray(F, v, vo + VL).fma(pj, a1);
