@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the {@code flashvec} command line: subcommands {@code attention}, {@code bench}, {@code check},
- * {@code demo} (the default when no arguments are given), {@code heatmap} and {@code report}.
+ * {@code decode} (also {@code bench decode}), {@code demo} (the default when no arguments are given), {@code heatmap} and {@code report}.
  *
  * <p>Exit codes: {@value #OK} success, {@value #CHECK_FAILED} a check found errors above tolerance,
  * {@value #USER_ERROR} a user error (bad option, missing or malformed file, shapes that do not fit), reported
@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "flashvec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fused (FlashAttention-style) attention on the JDK Vector API.",
-        subcommands = {AttentionCommand.class, BenchCommand.class, CheckCommand.class, DemoCommand.class, HeatmapCommand.class,
-            ReportCommand.class},
+        subcommands = {AttentionCommand.class, BenchCommand.class, CheckCommand.class, BenchDecodeCommand.class,
+            DemoCommand.class, HeatmapCommand.class, ReportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {Main.EXIT_0, Main.EXIT_1, Main.EXIT_2, Main.EXIT_3},
         footer = {"%nWithout arguments, runs 'flashvec demo'."})

@@ -18,6 +18,16 @@ class BenchDecodeCommandTest {
     }
 
     @Test
+    void decodeIsAlsoATopLevelCommand() {
+        Cli.Run run = Cli.run("decode", "--length", "20", "--heads", "2", "--kv-heads", "1", "--dim", "8",
+                "--warmup-seconds", "0", "--seconds", "0.01");
+        assertEquals(Main.OK, run.code(), run::toString);
+        JsonValue.Obj o = onlyLine(run);
+        assertEquals("decode", o.string("bench"));
+        assertEquals(20, o.number("length"));
+    }
+
+    @Test
     void decodePrintsTokensPerSecondAndBandwidth() {
         for (String type : new String[] {"fp32", "fp16", "bf16", "int8"}) {
             Cli.Run run = Cli.run("bench", "decode", "--length", "37", "--heads", "4", "--kv-heads", "2", "--dim", "24",
