@@ -13,7 +13,10 @@ public enum KvType {
      * magnitudes lose relative precision (absolute error at most 2⁻²⁵); |x| above 65504 becomes ±infinity.
      */
     FP16(2),
-    /** bfloat16 (the top half of a binary32), rounded to nearest even: relative error at most 2⁻⁹, fp32's range. */
+    /**
+     * bfloat16 (the top half of a binary32), rounded to nearest even: relative error at most 2⁻⁸ (8 significant
+     * bits), fp32's range.
+     */
     BF16(2),
     /**
      * Signed 8-bit integers with one fp32 scale per row (one position of one head): {@code x ≈ scale·q},

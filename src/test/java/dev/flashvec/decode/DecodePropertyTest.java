@@ -152,7 +152,7 @@ class DecodePropertyTest {
         return 1.01 * switch (type) {
             case FP32 -> 0;
             case FP16 -> x * 0x1p-11 + 0x1p-25;
-            case BF16 -> x * 0x1p-9;
+            case BF16 -> x * 0x1p-8; // 8 significant bits: half an ulp is at most 2⁻⁸ of |x|
             case INT8 -> {
                 double max = 0;
                 for (int e = 0; e < t.dim(); e++) {
