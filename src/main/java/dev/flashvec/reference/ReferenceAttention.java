@@ -44,12 +44,30 @@ public final class ReferenceAttention {
 
     /** Attention in double precision. */
     public static Result compute(Tensor q, Tensor k, Tensor v, AttentionOptions options) {
-        return run(q, k, v, options, false);
+        return run(q, k, v, options, false, null);
+    }
+
+    /** A pair's raw score before the options (scale first): for scores other than {@code q·k}. */
+    @FunctionalInterface
+    public interface RawScore {
+        double at(int b, int h, int i, int j);
+    }
+
+    /**
+     * The reference for any raw score (additive, or a test's own): every option applied exactly as for the dot
+     * product, with {@code raw} in place of {@code q·k}. {@code q} and {@code k} give only the shapes (their
+     * head widths may be 1), so the scale is {@code options.scaleFor(q.dim())}: set it explicitly.
+     */
+    public static Result compute(Tensor q, Tensor k, Tensor v, AttentionOptions options, RawScore raw) {
+        if (raw == null) {
+            throw new IllegalArgumentException("raw must not be null");
+        }
+        return run(q, k, v, options, false, raw);
     }
 
     /** The same computation with every intermediate rounded to float (a plain fp32 implementation). */
     public static Result computeFp32(Tensor q, Tensor k, Tensor v, AttentionOptions options) {
-        return run(q, k, v, options, true);
+        return run(q, k, v, options, true, null);
     }
 
     /**
@@ -134,7 +152,7 @@ public final class ReferenceAttention {
         int sk = k.seq();
         double[] s = new double[sk];
         boolean[] ok = new boolean[sk];
-        double max = rowScores(q, k, o, b, h, i, s, ok, false);
+        double max = rowScores(q, k, o, b, h, i, s, ok, false, null);
         double[] p = new double[sk];
         if (max == Double.NEGATIVE_INFINITY) {
             return p;
@@ -158,7 +176,7 @@ public final class ReferenceAttention {
      * every allowed score is {@code -inf}).
      */
     private static double rowScores(Tensor q, Tensor k, AttentionOptions o, int b, int h, int i, double[] s,
-                                    boolean[] ok, boolean fp32) {
+                                    boolean[] ok, boolean fp32, RawScore raw) {
         int sq = q.seq(), dk = q.dim(), sk = k.seq();
         int kvh = h / (q.heads() / k.heads());
         double scale = o.scaleFor(dk);
@@ -173,8 +191,12 @@ public final class ReferenceAttention {
                 continue;
             }
             double dot = 0;
-            for (int d = 0; d < dk; d++) {
-                dot = r(dot + r((double) q.get(b, h, i, d) * k.get(b, kvh, j, d), fp32), fp32);
+            if (raw != null) {
+                dot = raw.at(b, h, i, j);
+            } else {
+                for (int d = 0; d < dk; d++) {
+                    dot = r(dot + r((double) q.get(b, h, i, d) * k.get(b, kvh, j, d), fp32), fp32);
+                }
             }
             double sc = r(scale * dot, fp32);
             if (cap > 0) {
@@ -195,7 +217,7 @@ public final class ReferenceAttention {
         return max;
     }
 
-    private static Result run(Tensor q, Tensor k, Tensor v, AttentionOptions o, boolean fp32) {
+    private static Result run(Tensor q, Tensor k, Tensor v, AttentionOptions o, boolean fp32, RawScore raw) {
         Attention.checkInputs(q, k, v, o);
         int bsz = q.batch(), hq = q.heads(), sq = q.seq(), dk = q.dim(), sk = k.seq(), dv = v.dim();
         int group = hq / k.heads();
@@ -207,7 +229,7 @@ public final class ReferenceAttention {
             for (int h = 0; h < hq; h++) {
                 int kvh = h / group;
                 for (int i = 0; i < sq; i++) {
-                    double max = rowScores(q, k, o, b, h, i, s, ok, fp32);
+                    double max = rowScores(q, k, o, b, h, i, s, ok, fp32, raw);
                     boolean any = max != Double.NEGATIVE_INFINITY;
                     int row = (b * hq + h) * sq + i;
                     if (!any) {

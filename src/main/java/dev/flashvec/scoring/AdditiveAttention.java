@@ -2,6 +2,7 @@ package dev.flashvec.scoring;
 
 import dev.flashvec.attention.Attention;
 import dev.flashvec.attention.AttentionOptions;
+import dev.flashvec.attention.PairScoring;
 import dev.flashvec.attention.AttentionResult;
 import dev.flashvec.gemm.Gemm;
 import dev.flashvec.gemm.Transpose;
@@ -19,8 +20,9 @@ import java.util.Arrays;
  * the score matrix is never allocated.
  *
  * <p>The score then follows docs/SEMANTICS.md exactly as a dot-product score would: multiplied by the
- * options' scale (default 1 here, as Bahdanau has no {@code 1/√d}), softcapped, biased by an additive mask and
- * disallowed by key lengths, causal masks, windows and boolean masks. Q, K and V have the usual shapes except
+ * options' scale (default 1 here, as Bahdanau has no {@code 1/√d}), then every other option through
+ * {@link PairScoring}, the fused kernel's own definition: softcap, position bias (ALiBi, relative), score
+ * modifier, additive mask, and key lengths, causal masks, windows, boolean masks and mask predicates. Q, K and V have the usual shapes except
  * that Q and K may have different head dimensions ({@code Dq}, {@code Dk}); GQA/MQA head counts work as in
  * {@link Attention}. Immutable and thread-safe.
  */
@@ -63,25 +65,20 @@ public final class AdditiveAttention {
             throw new IllegalArgumentException("k has Dk=" + k.dim() + " but additive wk is [" + w.hiddenDim() + ", "
                     + w.keyDim() + "]");
         }
-        // The fused kernel's position biases and score/mask modifiers are not implemented here: refuse them
-        // rather than silently computing something else.
-        if (options.positionBias() != null || options.scoreMod() != null || options.maskMod() != null) {
-            throw new IllegalArgumentException("additive attention supports scale, softcap, causal, window, mask and"
-                    + " kvLengths options but options set " + (options.positionBias() != null ? "a position bias"
-                    : options.scoreMod() != null ? "a score modifier" : "a mask predicate"));
-        }
-        // Everything but the head dimensions is checked exactly as the fused kernel checks it, before any work:
-        // on width-1 views of Q and K (their dims may differ here, and are checked above).
-        Attention.checkInputs(firstColumn(q), firstColumn(k), v, options);
+        Layout layout = q.layout() == null ? Layout.BHSD : q.layout();
+        Tensor out = Tensor.zeros(layout, q.batch(), q.heads(), q.seq(), v.dim());
+        float[] lse = new float[q.batch() * q.heads() * q.seq()];
+        // Everything but the head dimensions is checked exactly as the fused kernel checks it, before any work,
+        // on width-1 views of Q and K (their dims may differ here, and are checked above). Bahdanau's score has
+        // no 1/sqrt(d) factor: scale 1 unless the caller sets one.
+        AttentionOptions o = Float.isNaN(options.scale()) ? options.toBuilder().scale(1f).build() : options;
+        PairScoring pairs = PairScoring.of(firstColumn(q), firstColumn(k), v, o, out, lse);
         int da = w.hiddenDim(), lanes = kernel.lanes();
         int padded = (da + lanes - 1) / lanes * lanes;
         Tensor qa = RowProjection.project(gemm, q, w.wq(), Transpose.YES, da, padded);
         Tensor ka = RowProjection.project(gemm, k, w.wk(), Transpose.YES, da, padded);
         float[] score = Arrays.copyOf(w.v(), padded); // zero weight on padding units: they add tanh(0)·0 = 0
-        Layout layout = q.layout() == null ? Layout.BHSD : q.layout();
-        Tensor out = Tensor.zeros(layout, q.batch(), q.heads(), q.seq(), v.dim());
-        float[] lse = new float[q.batch() * q.heads() * q.seq()];
-        kernel.forward(new AdditiveProblem(qa, ka, v, score, padded, options, out, lse), pool);
+        kernel.forward(new AdditiveProblem(qa, ka, v, score, padded, pairs, out, lse), pool);
         return new AttentionResult(out, lse);
     }
 

@@ -1,6 +1,5 @@
 package dev.flashvec.scoring;
 
-import dev.flashvec.attention.AttentionMask;
 import dev.flashvec.parallel.ComputePool;
 import java.util.Arrays;
 
@@ -55,11 +54,10 @@ abstract class AdditiveKernel {
 
     private void row(AdditiveProblem p, Scratch s, int b, int h, int i) {
         int kvh = h / p.group;
-        int lo = p.firstKey(b, i), hi = p.lastKey(b, i);
+        int lo = p.pairs.firstKey(b, i), hi = p.pairs.lastKey(b, i);
         float[] acc = s.acc, sc = s.scores;
         Arrays.fill(acc, 0f);
         float m = Float.NEGATIVE_INFINITY, l = 0f;
-        AttentionMask mask = p.mask;
         int qOff = p.qa.index(b, h, i, 0);
         int kStride = p.ka.stride(2), vStride = p.v.stride(2);
         for (int j0 = lo; j0 <= hi; j0 += KEY_TILE) {
@@ -67,14 +65,7 @@ abstract class AdditiveKernel {
             scoreTile(p.qa.array(), qOff, p.ka.array(), p.ka.index(b, kvh, j0, 0), kStride, n, p.score, p.paddedDim, s);
             float tileMax = Float.NEGATIVE_INFINITY;
             for (int t = 0; t < n; t++) {
-                float x = p.scale * sc[t];
-                if (p.softcap > 0f) {
-                    x = p.softcap * (float) Math.tanh(x / p.softcap);
-                }
-                if (mask != null) {
-                    float bias = mask.at(b, h, i, j0 + t);
-                    x = bias == Float.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY : x + bias;
-                }
+                float x = p.pairs.score(b, h, i, j0 + t, sc[t]);
                 sc[t] = x;
                 tileMax = Math.max(tileMax, x);
             }

@@ -29,6 +29,13 @@ class AttentionArgumentsTest {
         rejects(fragment, () -> attention.forward(q, k, v, o, out, null));
         assertTrue(allEqual(out.array(), 7f), "out must be untouched");
         rejects(fragment, () -> ReferenceAttention.compute(q, k, v, o));
+        rejects(fragment, () -> ReferenceAttention.compute(q, k, v, o, (b, h, i, j) -> 0));
+        rejects(fragment, () -> PairScoring.of(q, k, v, o, out, null));
+    }
+
+    @Test
+    void rawScoreReferenceNeedsItsScore() {
+        rejects("raw must not be null", () -> ReferenceAttention.compute(q, k, v, AttentionOptions.defaults(), null));
     }
 
     private static boolean allEqual(float[] a, float x) {

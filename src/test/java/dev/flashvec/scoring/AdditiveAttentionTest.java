@@ -101,12 +101,5 @@ class AdditiveAttentionTest {
                 AttentionOptions.defaults()));
         assertThrows(IllegalArgumentException.class, () -> a.forwardWithLse(q, k, v, w,
                 AttentionOptions.builder().kvLengths(new int[] {9}).build()));
-        // Options of the fused kernel this kernel does not implement are refused, not ignored.
-        e = assertThrows(IllegalArgumentException.class, () -> a.forwardWithLse(q, k, v, w,
-                AttentionOptions.builder().alibi(2).build()));
-        assertEquals("additive attention supports scale, softcap, causal, window, mask and kvLengths options but"
-                + " options set a position bias", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> a.forwardWithLse(q, k, v, w,
-                AttentionOptions.builder().scoreMod((b, h, i, j, s) -> s).build()));
     }
 }

@@ -3,6 +3,8 @@ package dev.flashvec.scoring;
 import dev.flashvec.attention.AttentionMask;
 import dev.flashvec.attention.AttentionOptions;
 import dev.flashvec.attention.CausalAlignment;
+import dev.flashvec.attention.MaskPatterns;
+import dev.flashvec.attention.RelativePositionBias;
 import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
 import dev.flashvec.testing.Gen;
@@ -14,13 +16,15 @@ import java.util.Random;
 /** A random attention problem for the score functions: shapes, layout and every option kind. */
 record ScoreCase(long seed, int batch, int kvHeads, int group, int sq, int sk, int dq, int dk, int dv, int da,
                  Layout layout, CausalAlignment causal, boolean kvLengths, boolean window, boolean softcap,
-                 boolean mask) implements Shrinkable<ScoreCase> {
+                 boolean mask, int family) implements Shrinkable<ScoreCase> {
+    /** {@link #family} values: none, ALiBi, a clipped relative-position bias, a score modifier, a mask predicate. */
+    static final int NONE = 0, ALIBI = 1, RELATIVE = 2, SCORE_MOD = 3, MASK_MOD = 4;
 
     static ScoreCase any(Random r) {
         return new ScoreCase(r.nextLong(), 1 + r.nextInt(2), 1 + r.nextInt(2), 1 + r.nextInt(3), Gen.size(r, 40),
                 Gen.size(r, 70), Gen.size(r, 40), Gen.size(r, 40), Gen.size(r, 20), Gen.size(r, 40),
                 r.nextBoolean() ? Layout.BHSD : Layout.BSHD, CausalAlignment.values()[r.nextInt(3)], r.nextInt(3) == 0,
-                r.nextInt(4) == 0, r.nextInt(4) == 0, r.nextInt(4) == 0);
+                r.nextInt(4) == 0, r.nextInt(4) == 0, r.nextInt(4) == 0, r.nextInt(2) == 0 ? NONE : 1 + r.nextInt(4));
     }
 
     int heads() {
@@ -59,17 +63,36 @@ record ScoreCase(long seed, int batch, int kvHeads, int group, int sq, int sk, i
             }
             b.mask(AttentionMask.allowed(allowed, batch, 1, sq, sk));
         }
+        switch (family) {
+            case ALIBI -> b.alibi(heads());
+            case RELATIVE -> {
+                float[][] table = new float[heads()][2 * 4 + 1];
+                for (float[] row : table) {
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = (float) r.nextGaussian();
+                    }
+                }
+                b.positionBias(RelativePositionBias.clipped(table, 4));
+            }
+            case SCORE_MOD -> b.scoreMod((bb, h, i, j, x) -> x * (1 + 0.25f * h) - 0.05f * Math.abs(i - j));
+            case MASK_MOD -> b.maskMod(MaskPatterns.union(MaskPatterns.slidingWindow(3, 2), MaskPatterns.globalTokens(2)));
+            default -> { }
+        }
         return b.build();
     }
 
     private ScoreCase with(int newSq, int newSk, int newDa) {
         return new ScoreCase(seed, batch, kvHeads, group, newSq, newSk, dq, dk, dv, newDa, layout, causal, kvLengths,
-                window, softcap, mask);
+                window, softcap, mask, family);
     }
 
     @Override
     public List<ScoreCase> shrink() {
         List<ScoreCase> out = new ArrayList<>();
+        if (family != NONE) {
+            out.add(new ScoreCase(seed, batch, kvHeads, group, sq, sk, dq, dk, dv, da, layout, causal, kvLengths, window,
+                    softcap, mask, NONE));
+        }
         for (int s : Gen.smaller(sq)) {
             out.add(with(s, sk, da));
         }
