@@ -7,6 +7,7 @@ import dev.flashvec.attention.AttentionResult;
 import dev.flashvec.attention.CausalAlignment;
 import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.simd.Backend;
+import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
@@ -43,12 +44,14 @@ public final class DecodeAttention {
     private final Attention fused;
     private final int chunkKeys;
     private final float scale;
+    private final CacheSizes caches;
     private final ThreadLocal<DecodeKernel.Scratch> scratch = ThreadLocal.withInitial(DecodeKernel.Scratch::new);
     private final ThreadLocal<float[][]> partials = ThreadLocal.withInitial(() -> new float[][] {new float[0],
         new float[0]});
 
-    private DecodeAttention(Backend backend, ComputePool pool, int chunkKeys, float scale) {
+    private DecodeAttention(Backend backend, ComputePool pool, int chunkKeys, float scale, CacheSizes caches) {
         this.backend = backend;
+        this.caches = caches;
         this.pool = pool;
         this.kernel = Simd.select(backend, DecodeKernel.class, VECTOR_KERNEL, ScalarDecodeKernel::new);
         this.fused = Attention.create(backend, pool);
@@ -58,7 +61,8 @@ public final class DecodeAttention {
 
     /** Decode attention on the JVM's default backend and the shared pool. */
     public static DecodeAttention create() {
-        return new DecodeAttention(Simd.backend(), ComputePool.shared(), DEFAULT_CHUNK_KEYS, Float.NaN);
+        return new DecodeAttention(Simd.backend(), ComputePool.shared(), DEFAULT_CHUNK_KEYS, Float.NaN,
+                CacheSizes.detected());
     }
 
     /** Decode attention on the given backend and pool. */
@@ -66,7 +70,7 @@ public final class DecodeAttention {
         if (pool == null) {
             throw new IllegalArgumentException("pool must not be null");
         }
-        return new DecodeAttention(backend, pool, DEFAULT_CHUNK_KEYS, Float.NaN);
+        return new DecodeAttention(backend, pool, DEFAULT_CHUNK_KEYS, Float.NaN, CacheSizes.detected());
     }
 
     /** The same with {@code chunkKeys} positions per split-K chunk (results change within rounding only). */
@@ -74,7 +78,19 @@ public final class DecodeAttention {
         if (chunkKeys < 1) {
             throw new IllegalArgumentException("chunkKeys must be >= 1 but was " + chunkKeys);
         }
-        return new DecodeAttention(backend, pool, chunkKeys, scale);
+        return new DecodeAttention(backend, pool, chunkKeys, scale, caches);
+    }
+
+    /**
+     * The same with tiles sized for these caches instead of the detected ones (speed only: results change
+     * within rounding). Tests use tiny caches to put tile and sub-block boundaries into small problems.
+     */
+    public DecodeAttention withCacheSizes(CacheSizes caches) {
+        if (caches == null || caches.l1d() < 1 || caches.l2() < 1) {
+            throw new IllegalArgumentException("caches must be non-null with positive L1d and L2 sizes but was "
+                    + caches);
+        }
+        return new DecodeAttention(backend, pool, chunkKeys, scale, caches);
     }
 
     /** The same with a fixed score scale instead of {@code 1/sqrt(Dk)}. */
@@ -82,7 +98,7 @@ public final class DecodeAttention {
         if (!Float.isFinite(scale)) {
             throw new IllegalArgumentException("scale must be finite but was " + scale);
         }
-        return new DecodeAttention(backend, pool, chunkKeys, scale);
+        return new DecodeAttention(backend, pool, chunkKeys, scale, caches);
     }
 
     public Backend backend() {
@@ -115,7 +131,7 @@ public final class DecodeAttention {
      */
     public void forward(KvCache cache, Tensor q, Tensor out, float[] lse) {
         float s = Float.isNaN(scale) && q != null ? (float) (1.0 / Math.sqrt(q.dim())) : scale;
-        DecodeProblem p = DecodeProblem.validate(cache, q, out, lse, s, chunkKeys);
+        DecodeProblem p = DecodeProblem.validate(cache, q, out, lse, s, chunkKeys, caches);
         if (cache.type() == KvType.FP32 && !cache.isRing() && p.sq > MAX_SPLIT_QUERIES) {
             AttentionOptions o = AttentionOptions.builder().scale(s).causal(CausalAlignment.BOTTOM_RIGHT)
                     .kvLengths(p.length).build();
@@ -137,7 +153,8 @@ public final class DecodeAttention {
         }
         float[] partOut = buffers[0], partLse = buffers[1];
         int perKvHead = p.queryBlocks;
-        pool.parallelFor(p.taskStart[p.batch], () -> scratch.get().fit(p.group * p.queriesPerBlock, p.dk, p.dv),
+        pool.parallelFor(p.taskStart[p.batch], () -> scratch.get().fit(p.group * p.queriesPerBlock, p.dk, p.dv,
+                p.tileKeys, p.subBlockKeys),
                 (s, t) -> {
                     int b = 0;
                     while (t >= p.taskStart[b + 1]) {

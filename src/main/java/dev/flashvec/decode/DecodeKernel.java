@@ -9,65 +9,96 @@ import java.util.Arrays;
  * precision K/V to fp32) is done by a vector or scalar subclass, each hook one flat loop over arrays so that
  * no vector crosses a call.
  *
- * <p>Keys stream in tiles of {@link #TILE} contiguous storage rows; every row of the block reads the same
- * tile while it is in cache (L1/L2), so a KV head's cache is read from memory once per chunk whatever the group
- * size.
+ * <p>Keys stream in tiles of {@link DecodeProblem#tileKeys} contiguous storage rows (sized from the L2 cache);
+ * every row of the block reads the same tile while it is in L2, so a KV head's cache is read from memory once
+ * per chunk whatever the group size. Reduced-precision tiles are widened in L1-sized sub-blocks, just before
+ * their dot products or P·V read them.
  */
 abstract class DecodeKernel {
-    /** Keys per tile (a multiple of every vector length, 4 to 16 floats). */
-    static final int TILE = 128;
     /** Most query rows (group heads × queries) one task carries. */
     static final int MAX_ROWS = 64;
+    /** Tile and sub-block key counts are multiples of this (every float vector length divides it). */
+    static final int KEY_ALIGN = 16;
+    /** Stored bytes widened per sub-block; see {@link #subBlockKeys}. */
+    static final int SUB_BLOCK_BYTES = 4096;
+    /** Most keys per tile (bounds the score rows' stride). */
+    static final int MAX_TILE_KEYS = 1024;
+
+    /**
+     * Keys per tile for rows of {@code dk} elements of {@code bytesPerElement}: a quarter of the L2 cache per
+     * stream (K or V), at least {@link #KEY_ALIGN}. Why this large: the hardware prefetchers need long runs of
+     * one stream; reading 64 KiB of keys, then 64 KiB of values, … halved the DRAM bandwidth reached (11 GB/s
+     * against 22 GB/s for one sequential read on this machine kind), while 256 KiB runs reached it.
+     */
+    static int tileKeys(int dk, int bytesPerElement, long l2Bytes) {
+        long keys = l2Bytes / 4 / ((long) dk * bytesPerElement);
+        return (int) Math.max(KEY_ALIGN, Math.min(MAX_TILE_KEYS, keys / KEY_ALIGN * KEY_ALIGN));
+    }
+
+    /**
+     * Keys per widening sub-block of a reduced-precision tile: about 4 KiB of stored rows, and no more fp32 rows
+     * than fill half the L1 cache. Why small: widening a sub-block reads it from memory in one burst, and the
+     * prefetchers hide bursts of a few KiB behind the arithmetic but not bursts of tens of KiB (fp16, D=128, one
+     * thread: 16-key sub-blocks took ~44 ns per head and key, 32-key ones ~50).
+     */
+    static int subBlockKeys(int dim, int bytesPerElement, long l1Bytes) {
+        long byL1 = l1Bytes / 2 / ((long) dim * Float.BYTES);
+        long byBurst = SUB_BLOCK_BYTES / ((long) dim * bytesPerElement);
+        return (int) Math.max(1, Math.min(MAX_TILE_KEYS, Math.min(byL1, byBurst)));
+    }
 
     /** Per-worker buffers, grown to the largest problem seen and then reused. */
     static final class Scratch {
         float[] q = new float[0], s = new float[0], acc = new float[0], kt = new float[0], vt = new float[0];
-        float[] m = new float[0], l = new float[0], alpha = new float[0];
+        float[] m = new float[0], l = new float[0], alpha = new float[0], ones = new float[0];
         final float[] lanes = new float[64];
-        /** The software prefetch of the next tile. */
-        final Touch touch = new Touch();
 
-        Scratch fit(int rows, int dk, int dv) {
+        Scratch fit(int rows, int dk, int dv, int tile, int sub) {
             if (q.length < rows * dk) {
                 q = new float[rows * dk];
             }
-            if (s.length < rows * TILE) {
-                s = new float[rows * TILE];
+            if (s.length < rows * tile) {
+                s = new float[rows * tile];
+            }
+            if (m.length < rows) {
                 m = new float[rows];
                 l = new float[rows];
                 alpha = new float[rows];
+                ones = new float[rows];
+                Arrays.fill(ones, 1f);
             }
             if (acc.length < rows * dv) {
                 acc = new float[rows * dv];
             }
-            if (kt.length < TILE * dk) {
-                kt = new float[TILE * dk];
+            if (kt.length < sub * dk) {
+                kt = new float[sub * dk];
             }
-            if (vt.length < TILE * dv) {
-                vt = new float[TILE * dv];
+            if (vt.length < sub * dv) {
+                vt = new float[sub * dv];
             }
             return this;
         }
     }
 
     /**
-     * {@code s[r·TILE + j] = scale · (q[r·dk …] · k[kOff + j·dk …])} for {@code r < rows}, {@code j < n}.
+     * {@code s[r·stride + sOff + j] = scale · (q[r·dk …] · k[kOff + j·dk …])} for {@code r < rows},
+     * {@code j < n}.
      */
-    abstract void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s);
+    abstract void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s, int sOff,
+                         int stride);
 
     /**
-     * Row {@code r} of {@code s} (TILE entries) becomes {@code exp(s − max)}; returns the row's sum. {@code lanes}
-     * is scratch.
+     * {@code s[off … off + count)} becomes {@code exp(s − max)}; returns its sum. {@code count} is a multiple of
+     * {@link #KEY_ALIGN}; {@code lanes} is scratch.
      */
-    abstract float expRow(float[] s, int r, float max, float[] lanes);
+    abstract float expRow(float[] s, int off, int count, float max, float[] lanes);
 
     /**
-     * {@code acc[r·dv + d] = alpha[r]·acc[r·dv + d] + Σ_{j<n} p[r·TILE + j] · v[vOff + j·dv + d]} for every row,
-     * calling {@link Touch#next} along the way (once per key is the intent) so that the next tile's lines
-     * arrive while this tile's FMAs run.
+     * {@code acc[r·dv + d] = alpha[r]·acc[r·dv + d] + Σ_{j<n} p[r·stride + pOff + j] · v[vOff + j·dv + d]} for
+     * every row.
      */
-    abstract void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc,
-                             Touch touch);
+    abstract void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int n, int dv,
+                             float[] alpha, float[] acc);
 
     /** Storage rows {@code [row0, row0 + n)} of a reduced-precision store, as fp32 into {@code dst[0 … n·dim)}. */
     abstract void convert(KvStore store, int row0, int n, float[] dst);
@@ -79,7 +110,7 @@ abstract class DecodeKernel {
      */
     final void chunk(DecodeProblem p, Scratch s, int b, int kvh, int i0, int nq, int pos0, int pos1, int c,
                      float[] partOut, float[] partLse) {
-        int rows = p.group * nq, dk = p.dk, dv = p.dv;
+        int rows = p.group * nq, dk = p.dk, dv = p.dv, tile = p.tileKeys, sub = p.subBlockKeys;
         float[] qa = p.q.array();
         for (int r = 0; r < rows; r++) {
             int h = kvh * p.group + r / nq, i = i0 + r % nq;
@@ -96,27 +127,21 @@ abstract class DecodeKernel {
         KvStore keys = p.cache.keys, values = p.cache.values;
         for (int pos = pos0; pos < pos1; ) {
             int slot = pos % p.slots;
-            int n = Math.min(TILE, Math.min(pos1 - pos, p.slots - slot)); // a tile never wraps around the ring
+            int n = Math.min(tile, Math.min(pos1 - pos, p.slots - slot)); // a tile never wraps around the ring
+            int padded = (n + KEY_ALIGN - 1) / KEY_ALIGN * KEY_ALIGN;
             int row0 = (b * p.kvHeads + kvh) * p.slots + slot;
-            int next = pos + n;
-            if (next < pos1) {
-                int nextRow = (b * p.kvHeads + kvh) * p.slots + next % p.slots;
-                int m = Math.min(TILE, Math.min(pos1 - next, p.slots - next % p.slots));
-                s.touch.set(keys, values, nextRow, m);
+            if (keys.f32 != null) {
+                scores(s.q, rows, dk, keys.f32, row0 * dk, n, p.scale, s.s, 0, tile);
             } else {
-                s.touch.clear();
+                for (int j = 0; j < n; j += sub) {
+                    int m = Math.min(sub, n - j);
+                    convert(keys, row0 + j, m, s.kt);
+                    scores(s.q, rows, dk, s.kt, 0, m, p.scale, s.s, j, tile);
+                }
             }
-            float[] ka = keys.f32;
-            int kOff = row0 * dk;
-            if (ka == null) {
-                convert(keys, row0, n, s.kt);
-                ka = s.kt;
-                kOff = 0;
-            }
-            scores(s.q, rows, dk, ka, kOff, n, p.scale, s.s);
             for (int r = 0; r < rows; r++) {
-                int base = r * TILE;
-                Arrays.fill(s.s, base + n, base + TILE, Float.NEGATIVE_INFINITY);
+                int base = r * tile;
+                Arrays.fill(s.s, base + n, base + padded, Float.NEGATIVE_INFINITY);
                 if (masked) {
                     int i = i0 + r % nq, lo = p.lo(b, i), hi = p.hi(b, i);
                     for (int j = 0; j < n; j++) {
@@ -131,24 +156,25 @@ abstract class DecodeKernel {
                 }
                 float mOld = s.m[r], mNew = Math.max(mOld, tileMax);
                 if (mNew == Float.NEGATIVE_INFINITY) { // nothing allowed yet: weights 0, accumulator stays 0
-                    Arrays.fill(s.s, base, base + TILE, 0f);
+                    Arrays.fill(s.s, base, base + padded, 0f);
                     s.alpha[r] = 1f;
                     continue;
                 }
                 float alpha = (float) Math.exp(mOld - mNew);
                 s.alpha[r] = alpha;
-                s.l[r] = s.l[r] * alpha + expRow(s.s, r, mNew, s.lanes);
+                s.l[r] = s.l[r] * alpha + expRow(s.s, base, padded, mNew, s.lanes);
                 s.m[r] = mNew;
             }
-            float[] va = values.f32;
-            int vOff = row0 * dv;
-            if (va == null) {
-                convert(values, row0, n, s.vt);
-                va = s.vt;
-                vOff = 0;
+            if (values.f32 != null) {
+                accumulate(s.s, 0, tile, rows, values.f32, row0 * dv, n, dv, s.alpha, s.acc);
+            } else {
+                for (int j = 0; j < n; j += sub) {
+                    int m = Math.min(sub, n - j);
+                    convert(values, row0 + j, m, s.vt);
+                    // The tile's rescale applies once, with its first sub-block.
+                    accumulate(s.s, j, tile, rows, s.vt, 0, m, dv, j == 0 ? s.alpha : s.ones, s.acc);
+                }
             }
-            accumulate(s.s, rows, va, vOff, n, dv, s.alpha, s.acc, s.touch);
-            s.touch.rest();
             pos += n;
         }
         for (int r = 0; r < rows; r++) {

@@ -1,5 +1,6 @@
 package dev.flashvec.decode;
 
+import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.tensor.Tensor;
 import java.util.Arrays;
 
@@ -19,10 +20,13 @@ final class DecodeProblem {
     /** Per sequence: first position any query sees, valid length, and key chunks. */
     final int[] first, length, chunks;
     final int chunkKeys, maxChunks;
+    /** Keys per streamed tile, and per widening sub-block of a reduced-precision tile (from the cache sizes). */
+    final int tileKeys, subBlockKeys;
     /** Task index where sequence {@code b}'s tasks start; {@code taskStart[batch]} is the task count. */
     final int[] taskStart;
 
-    private DecodeProblem(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys) {
+    private DecodeProblem(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys,
+                          CacheSizes caches) {
         this.cache = cache;
         this.q = q;
         this.out = out;
@@ -55,9 +59,13 @@ final class DecodeProblem {
             taskStart[b + 1] = Math.addExact(taskStart[b], Math.multiplyExact(kvHeads * queryBlocks, chunks[b]));
         }
         this.maxChunks = most;
+        this.tileKeys = DecodeKernel.tileKeys(Math.max(dk, dv), cache.type().bytesPerElement(), caches.l2());
+        this.subBlockKeys = Math.min(tileKeys, DecodeKernel.subBlockKeys(Math.max(dk, dv),
+                cache.type().bytesPerElement(), caches.l1d()));
     }
 
-    static DecodeProblem validate(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys) {
+    static DecodeProblem validate(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys,
+                                  CacheSizes caches) {
         require(cache != null, "cache must not be null");
         require(q != null, "q must not be null");
         require(q.batch() == cache.batch(), "q has batch=" + q.batch() + " but the cache has batch=" + cache.batch());
@@ -79,7 +87,7 @@ final class DecodeProblem {
                 + (lse == null ? 0 : lse.length));
         Tensor.checkedCount("partial outputs", Math.max(1, (int) Math.min(Integer.MAX_VALUE, rows)),
                 Math.max(1, maxChunks(cache, q.seq(), chunkKeys)), 1, cache.valueDim());
-        return new DecodeProblem(cache, q, out, lse, scale, chunkKeys);
+        return new DecodeProblem(cache, q, out, lse, scale, chunkKeys, caches);
     }
 
     private static int maxChunks(KvCache cache, int sq, int chunkKeys) {

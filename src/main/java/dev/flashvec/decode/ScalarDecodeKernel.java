@@ -6,22 +6,23 @@ package dev.flashvec.decode;
  */
 final class ScalarDecodeKernel extends DecodeKernel {
     @Override
-    void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s) {
+    void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s, int sOff,
+                int stride) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < n; j++) {
                 float dot = 0f;
                 for (int d = 0, ko = kOff + j * dk; d < dk; d++) {
                     dot += q[r * dk + d] * k[ko + d];
                 }
-                s[r * TILE + j] = scale * dot;
+                s[r * stride + sOff + j] = scale * dot;
             }
         }
     }
 
     @Override
-    float expRow(float[] s, int r, float max, float[] lanes) {
+    float expRow(float[] s, int off, int count, float max, float[] lanes) {
         float sum = 0f;
-        for (int j = r * TILE; j < (r + 1) * TILE; j++) {
+        for (int j = off; j < off + count; j++) {
             float e = (float) Math.exp(s[j] - max);
             s[j] = e;
             sum += e;
@@ -30,16 +31,15 @@ final class ScalarDecodeKernel extends DecodeKernel {
     }
 
     @Override
-    void accumulate(float[] p, int rows, float[] v, int vOff, int n, int dv, float[] alpha, float[] acc,
-                    Touch touch) {
-        // Scalar arithmetic is far slower than memory: the next tile is touched after it (by the caller).
+    void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int n, int dv, float[] alpha,
+                    float[] acc) {
         for (int r = 0; r < rows; r++) {
             float a = alpha[r];
             for (int d = 0; d < dv; d++) {
                 acc[r * dv + d] *= a;
             }
             for (int j = 0; j < n; j++) {
-                float pj = p[r * TILE + j];
+                float pj = p[r * stride + pOff + j];
                 for (int d = 0, vo = vOff + j * dv; d < dv; d++) {
                     acc[r * dv + d] += pj * v[vo + d];
                 }

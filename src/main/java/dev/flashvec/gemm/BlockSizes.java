@@ -1,5 +1,7 @@
 package dev.flashvec.gemm;
 
+import dev.flashvec.simd.CacheSizes;
+
 /**
  * The cache blocking of one GEMM: {@code kc} (depth of a packed panel), {@code mc} (rows of a packed A block)
  * and {@code nc} (columns of a packed B panel).

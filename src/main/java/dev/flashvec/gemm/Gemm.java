@@ -2,6 +2,7 @@ package dev.flashvec.gemm;
 
 import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.simd.Backend;
+import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.simd.Simd;
 
 /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.flashvec.attention.AttentionResult;
 import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.reference.ReferenceAttention;
+import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Tensor;
 import dev.flashvec.testing.Property;
@@ -40,7 +41,33 @@ class DecodePropertyTest {
             ReferenceAttention.Result ref = ReferenceAttention.compute(q, c.rounded(c.keys()), c.rounded(c.values()),
                     c.options());
             SpecTolerance.assertClose(got.output(), got.lse(), ref);
+            AttentionResult tiled = PARALLEL.withChunkKeys(c.chunkKeys()).withCacheSizes(tinyCaches(c))
+                    .forward(c.cache(), q);
+            SpecTolerance.assertClose(tiled.output(), tiled.lse(), ref);
         });
+    }
+
+    /**
+     * Caches so small that the case's keys span several tiles (16 or 32 keys) and a reduced-precision tile
+     * several widening sub-blocks (1 to 5 keys), so that their boundaries and partial last blocks are tested.
+     */
+    static CacheSizes tinyCaches(DecodeCase c) {
+        int dim = Math.max(c.dk(), c.dv()), seed = (int) Math.abs(c.valueSeed() % 10);
+        int l2 = 4 * dim * c.type().bytesPerElement() * DecodeKernel.KEY_ALIGN * (1 + seed % 2);
+        int l1 = 2 * dim * Float.BYTES * (1 + seed / 2);
+        return new CacheSizes(l1, l2, CacheSizes.FALLBACK.l3());
+    }
+
+    @Test
+    void tileAndSubBlockSizesFollowTheCaches() {
+        // Zen 4: 1 MiB L2 and 32 KiB L1d; D=128.
+        assertEquals(512, DecodeKernel.tileKeys(128, 4, 1 << 20));
+        assertEquals(1024, DecodeKernel.tileKeys(128, 2, 1 << 20));
+        assertEquals(16, DecodeKernel.subBlockKeys(128, 2, 32 << 10));
+        assertEquals(32, DecodeKernel.subBlockKeys(128, 1, 32 << 10));
+        // Tiny caches still give a whole aligned tile and one key per sub-block.
+        assertEquals(DecodeKernel.KEY_ALIGN, DecodeKernel.tileKeys(4096, 4, 1024));
+        assertEquals(1, DecodeKernel.subBlockKeys(4096, 2, 1024));
     }
 
     @Test
@@ -66,6 +93,11 @@ class DecodePropertyTest {
             AttentionResult three = PARALLEL.withChunkKeys(c.chunkKeys()).forward(cache, q);
             assertArrayEquals(one.output().toArray(), three.output().toArray(), 0f);
             assertArrayEquals(one.lse(), three.lse(), 0f);
+            CacheSizes tiny = tinyCaches(c);
+            AttentionResult tinyOne = SERIAL.withChunkKeys(c.chunkKeys()).withCacheSizes(tiny).forward(cache, q);
+            AttentionResult tinyThree = PARALLEL.withChunkKeys(c.chunkKeys()).withCacheSizes(tiny).forward(cache, q);
+            assertArrayEquals(tinyOne.output().toArray(), tinyThree.output().toArray(), 0f);
+            assertArrayEquals(tinyOne.lse(), tinyThree.lse(), 0f);
             AttentionResult whole = SERIAL.withChunkKeys(Integer.MAX_VALUE).forward(cache, q);
             AttentionResult split = PARALLEL.withChunkKeys(other).forward(cache, q);
             SpecTolerance.assertClose(split.output(), split.lse(), whole.output(), whole.lse());

@@ -1,4 +1,4 @@
-package dev.flashvec.gemm;
+package dev.flashvec.simd;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,12 +8,13 @@ import java.util.Locale;
 /**
  * Per-core data cache sizes in bytes, read once from Linux sysfs with conservative fallbacks.
  *
- * <p>Only the block sizes of the GEMM depend on these numbers, never its results; a wrong guess costs speed,
- * not correctness, which is why a missing or unreadable sysfs silently falls back to typical desktop values.
+ * <p>Only block and tile sizes (GEMM blocking, attention and decode tiles) depend on these numbers, never a
+ * result; a wrong guess costs speed, not correctness, which is why a missing or unreadable sysfs silently falls
+ * back to typical server values.
  */
-record CacheSizes(int l1d, int l2, int l3) {
+public record CacheSizes(int l1d, int l2, int l3) {
     /** Typical sizes of current x86 and ARM server cores, used for any level that cannot be read. */
-    static final CacheSizes FALLBACK = new CacheSizes(32 * 1024, 512 * 1024, 8 * 1024 * 1024);
+    public static final CacheSizes FALLBACK = new CacheSizes(32 * 1024, 512 * 1024, 8 * 1024 * 1024);
 
     private static final Path SYSFS = Path.of("/sys/devices/system/cpu/cpu0/cache");
 
@@ -22,7 +23,7 @@ record CacheSizes(int l1d, int l2, int l3) {
     }
 
     /** The sizes of this machine (read once per JVM). */
-    static CacheSizes detected() {
+    public static CacheSizes detected() {
         return Holder.DETECTED;
     }
 
