@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One decode step (batch 1, one query token, H heads) against a KV cache of {@code length} positions, in
- * milliseconds per step.
+ * One decode step (batch 1, {@code queries} new query tokens, H heads) against a KV cache of {@code length}
+ * positions, in milliseconds per step; {@code queries} = 512 is a chunked-prefill block.
  *
  * <p>GB/s of cache read = {@code length · kvHeads · dim · 2 · bytesPerElement} (plus 8 bytes of int8 scales per
  * position and head) / (ms · 10⁶); compare with {@code BandwidthBenchmark} of the same run and thread count.
@@ -53,6 +53,12 @@ public class DecodeBenchmark {
     public KvType kvType;
     @Param({"1", "2"})
     public int threads;
+    /**
+     * New queries per step: 1 is token-by-token decoding; a block such as 512 is chunked prefill (the block's
+     * keys are the cache's last positions, causal against cache + block).
+     */
+    @Param({"1"})
+    public int queries;
 
     private KvCache cache;
     private Tensor q, out;
@@ -68,20 +74,22 @@ public class DecodeBenchmark {
             int n = Math.min(256, length - p);
             cache.append(0, uniform(r, kvHeads, n), uniform(r, kvHeads, n));
         }
-        q = uniform(r, heads, 1);
-        out = Tensor.zeros(1, heads, 1, dim);
-        lse = new float[heads];
+        q = uniform(r, heads, queries);
+        out = Tensor.zeros(1, heads, queries, dim);
+        lse = new float[heads * queries];
         pool = ComputePool.create(threads);
         decode = DecodeAttention.create(Simd.backend(), pool);
         step();
         for (int h : new int[] {0, heads - 1, r.nextInt(heads)}) {
             ReferenceAttention.Result ref = ReferenceDecode.compute(cache, q, 0, h, Float.NaN);
-            for (int d = 0; d < dim; d++) {
-                double want = ref.output(0, 0, 0, d);
-                float got = out.get(0, h, 0, d);
-                if (!(Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want))) {
-                    throw new IllegalStateException("decode is wrong at head " + h + ", element " + d + ": " + got
-                            + " but float64 gives " + want);
+            for (int i : new int[] {0, queries - 1}) {
+                for (int d = 0; d < dim; d++) {
+                    double want = ref.output(0, 0, i, d);
+                    float got = out.get(0, h, i, d);
+                    if (!(Math.abs(got - want) <= 1e-5 + 1e-4 * Math.abs(want))) {
+                        throw new IllegalStateException("decode is wrong at head " + h + ", query " + i + ", element "
+                                + d + ": " + got + " but float64 gives " + want);
+                    }
                 }
             }
         }

@@ -24,9 +24,10 @@ import dev.flashvec.tensor.Tensor;
  * <p>For {@code Sq ≤} {@value #MAX_SPLIT_QUERIES} each sequence's keys are cut into chunks of
  * {@link #chunkKeys()} positions, processed in parallel (one task per chunk and KV head; the GQA group's query
  * heads share each K/V read) and combined with {@link AttentionMerge#mergeRow} in chunk order, so results are
- * bit-identical for any thread count. Larger blocks run the same kernel in row blocks without splitting keys;
- * on a linear FP32 cache they go to the fused {@link Attention} kernel over the cache's storage instead,
- * which is faster for many queries. Reduced-precision caches are widened to fp32 tile by tile in registers.
+ * bit-identical for any thread count. Larger blocks (chunked prefill) on a linear cache go to the fused
+ * {@link Attention} kernel over the cache's storage (an fp32 view, or the stored rows widened once per call);
+ * on a ring cache they run the decode kernel in row blocks without splitting keys. The decode kernel widens
+ * reduced-precision tiles to fp32 in small sub-blocks just before it reads them.
  *
  * <p>Immutable and safe to share between threads (per-thread buffers are reused, so steady-state decoding
  * allocates almost nothing).
@@ -132,13 +133,42 @@ public final class DecodeAttention {
     public void forward(KvCache cache, Tensor q, Tensor out, float[] lse) {
         float s = Float.isNaN(scale) && q != null ? (float) (1.0 / Math.sqrt(q.dim())) : scale;
         DecodeProblem p = DecodeProblem.validate(cache, q, out, lse, s, chunkKeys, caches);
-        if (cache.type() == KvType.FP32 && !cache.isRing() && p.sq > MAX_SPLIT_QUERIES) {
+        if (!cache.isRing() && p.sq > MAX_SPLIT_QUERIES) {
             AttentionOptions o = AttentionOptions.builder().scale(s).causal(CausalAlignment.BOTTOM_RIGHT)
                     .kvLengths(p.length).build();
-            fused.forward(q, cache.fp32Keys(), cache.fp32Values(), o, out, lse);
+            boolean fp32 = cache.type() == KvType.FP32;
+            Tensor k = fp32 ? cache.fp32Keys() : widened(cache.keys, cache, cache.keyDim());
+            Tensor v = fp32 ? cache.fp32Values() : widened(cache.values, cache, cache.valueDim());
+            fused.forward(q, k, v, o, out, lse);
             return;
         }
         run(p);
+    }
+
+    /**
+     * A reduced-precision store's stored rows widened to fp32 as a {@code [B, Hkv, slots, dim]} tensor (slots
+     * past a sequence's length stay 0 and are never read). Chunked prefill spends O(Sk·D) memory on this once
+     * per call so that the fused kernel, which reuses every K/V tile for a whole query block, does the work:
+     * widening tile by tile in the decode kernel repeats the widening for every row block (3× slower at 512
+     * queries against 8192 fp16 keys).
+     */
+    private Tensor widened(KvStore store, KvCache cache, int dim) {
+        int slots = cache.slots();
+        float[] a = new float[Math.multiplyExact(store.rows, dim)];
+        float[] row = new float[0];
+        for (int b = 0; b < cache.batch(); b++) {
+            int n = cache.length(b);
+            for (int h = 0; h < cache.kvHeads(); h++) {
+                int row0 = (b * cache.kvHeads() + h) * slots;
+                if (row.length < n * dim) {
+                    row = new float[n * dim];
+                }
+                kernel.convert(store, row0, n, row);
+                System.arraycopy(row, 0, a, row0 * dim, n * dim);
+            }
+        }
+        return Tensor.view(a, 0, new int[] {cache.batch(), cache.kvHeads(), slots, dim},
+                new int[] {cache.kvHeads() * slots * dim, slots * dim, dim, 1});
     }
 
     private void run(DecodeProblem p) {
