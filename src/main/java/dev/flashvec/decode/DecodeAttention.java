@@ -52,12 +52,12 @@ public final class DecodeAttention {
 
     private DecodeAttention(Backend backend, ComputePool pool, int chunkKeys, float scale, CacheSizes caches) {
         this.backend = backend;
-        this.caches = caches;
         this.pool = pool;
         this.kernel = Simd.select(backend, DecodeKernel.class, VECTOR_KERNEL, ScalarDecodeKernel::new);
         this.fused = Attention.create(backend, pool);
         this.chunkKeys = chunkKeys;
         this.scale = scale;
+        this.caches = caches;
     }
 
     /** Decode attention on the JVM's default backend and the shared pool. */
@@ -155,16 +155,10 @@ public final class DecodeAttention {
     private Tensor widened(KvStore store, KvCache cache, int dim) {
         int slots = cache.slots();
         float[] a = new float[Math.multiplyExact(store.rows, dim)];
-        float[] row = new float[0];
         for (int b = 0; b < cache.batch(); b++) {
-            int n = cache.length(b);
             for (int h = 0; h < cache.kvHeads(); h++) {
                 int row0 = (b * cache.kvHeads() + h) * slots;
-                if (row.length < n * dim) {
-                    row = new float[n * dim];
-                }
-                kernel.convert(store, row0, n, row);
-                System.arraycopy(row, 0, a, row0 * dim, n * dim);
+                kernel.convert(store, row0, cache.length(b), a, row0 * dim);
             }
         }
         return Tensor.view(a, 0, new int[] {cache.batch(), cache.kvHeads(), slots, dim},

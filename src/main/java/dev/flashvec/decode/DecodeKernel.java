@@ -100,8 +100,8 @@ abstract class DecodeKernel {
     abstract void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int n, int dv,
                              float[] alpha, float[] acc);
 
-    /** Storage rows {@code [row0, row0 + n)} of a reduced-precision store, as fp32 into {@code dst[0 … n·dim)}. */
-    abstract void convert(KvStore store, int row0, int n, float[] dst);
+    /** Storage rows {@code [row0, row0 + n)} of a store, as fp32 into {@code dst[dstOff … dstOff + n·dim)}. */
+    abstract void convert(KvStore store, int row0, int n, float[] dst, int dstOff);
 
     /**
      * Attention of rows {@code (g, i)} ({@code g < group}, {@code i0 ≤ i < i0 + nq}) of sequence {@code b}, KV
@@ -135,7 +135,7 @@ abstract class DecodeKernel {
             } else {
                 for (int j = 0; j < n; j += sub) {
                     int m = Math.min(sub, n - j);
-                    convert(keys, row0 + j, m, s.kt);
+                    convert(keys, row0 + j, m, s.kt, 0);
                     scores(s.q, rows, dk, s.kt, 0, m, p.scale, s.s, j, tile);
                 }
             }
@@ -170,7 +170,7 @@ abstract class DecodeKernel {
             } else {
                 for (int j = 0; j < n; j += sub) {
                     int m = Math.min(sub, n - j);
-                    convert(values, row0 + j, m, s.vt);
+                    convert(values, row0 + j, m, s.vt, 0);
                     // The tile's rescale applies once, with its first sub-block.
                     accumulate(s.s, j, tile, rows, s.vt, 0, m, dv, j == 0 ? s.alpha : s.ones, s.acc);
                 }

@@ -48,9 +48,9 @@ final class ScalarDecodeKernel extends DecodeKernel {
     }
 
     @Override
-    void convert(KvStore store, int row0, int n, float[] dst) {
+    void convert(KvStore store, int row0, int n, float[] dst, int dstOff) {
         for (int t = 0; t < n; t++) {
-            store.read(row0 + t, dst, t * store.dim);
+            store.read(row0 + t, dst, dstOff + t * store.dim);
         }
     }
 }

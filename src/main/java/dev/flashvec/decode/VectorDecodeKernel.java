@@ -48,9 +48,9 @@ final class VectorDecodeKernel extends DecodeKernel {
     }
 
     /**
-     * One key at a time, its row read front to back with four accumulators along D. Why not four keys at once
-     * (one fold shared less, more ILP)? That interleaves four rows' lines, and the hardware prefetchers then
-     * kept only ~60% of the sequential read bandwidth; in address order they keep all of it.
+     * One key at a time, its row read front to back with four accumulators along D. Why not four keys at once,
+     * which shares each q load between them? That interleaves four rows' cache lines, and the hardware
+     * prefetchers then kept only ~60% of the sequential read bandwidth; in address order they keep all of it.
      */
     @Override
     void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s, int sOff,
@@ -153,12 +153,12 @@ final class VectorDecodeKernel extends DecodeKernel {
     }
 
     @Override
-    void convert(KvStore store, int row0, int n, float[] dst) {
+    void convert(KvStore store, int row0, int n, float[] dst, int dstOff) {
         switch (store.type) {
-            case FP16 -> halves(store.f16, row0 * store.dim, n * store.dim, dst);
-            case BF16 -> bfloats(store.f16, row0 * store.dim, n * store.dim, dst);
-            case INT8 -> bytes(store, row0, n, dst);
-            case FP32 -> System.arraycopy(store.f32, row0 * store.dim, dst, 0, n * store.dim);
+            case FP16 -> halves(store.f16, row0 * store.dim, n * store.dim, dst, dstOff);
+            case BF16 -> bfloats(store.f16, row0 * store.dim, n * store.dim, dst, dstOff);
+            case INT8 -> bytes(store, row0, n, dst, dstOff);
+            case FP32 -> System.arraycopy(store.f32, row0 * store.dim, dst, dstOff, n * store.dim);
         }
     }
 
@@ -167,33 +167,33 @@ final class VectorDecodeKernel extends DecodeKernel {
      * into the hardware's vector conversion (VCVTPH2PS), about 4× faster than widening by bit operations on the
      * Vector API, which has no half-precision conversion.
      */
-    private static void halves(short[] src, int from, int count, float[] dst) {
+    private static void halves(short[] src, int from, int count, float[] dst, int to) {
         for (int i = 0; i < count; i++) {
-            dst[i] = Float.float16ToFloat(src[from + i]);
+            dst[to + i] = Float.float16ToFloat(src[from + i]);
         }
     }
 
     /** bfloat16 bits are the top half of a float's. */
-    private static void bfloats(short[] src, int from, int count, float[] dst) {
+    private static void bfloats(short[] src, int from, int count, float[] dst, int to) {
         int bound = count - count % VL;
         int i = 0;
         for (; i < bound; i += VL) {
             IntVector h = (IntVector) ShortVector.fromArray(S, src, from + i)
                     .convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0);
-            h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, i);
+            h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, to + i);
         }
         for (; i < count; i++) {
-            dst[i] = Float.intBitsToFloat(src[from + i] << 16);
+            dst[to + i] = Float.intBitsToFloat(src[from + i] << 16);
         }
     }
 
     /** int8 rows times their scales. */
-    private static void bytes(KvStore store, int row0, int n, float[] dst) {
+    private static void bytes(KvStore store, int row0, int n, float[] dst, int to) {
         int dim = store.dim, bl = B.length();
         byte[] src = store.i8;
         for (int t = 0; t < n; t++) {
             float scale = store.scales[row0 + t];
-            int so = (row0 + t) * dim, o = t * dim;
+            int so = (row0 + t) * dim, o = to + t * dim;
             int d = 0;
             for (; d + bl <= dim; d += bl) {
                 ByteVector bv = ByteVector.fromArray(B, src, so + d);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
 import java.util.Arrays;
@@ -119,6 +120,20 @@ class KvCacheArgumentsTest {
                 assertThrows(IllegalArgumentException.class, () -> KvType.parse("fp8")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> KvCache.builder().batch(1 << 16).kvHeads(64)
                 .headDim(128).capacity(1 << 20).build()).getMessage().contains("more elements than a Java array"));
+    }
+
+    @Test
+    void decodeSettingsAreRejectedWithTheArgumentNamed() {
+        DecodeAttention a = DecodeAttention.create();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.withChunkKeys(0));
+        assertTrue(e.getMessage().contains("chunkKeys must be >= 1 but was 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> a.withScale(Float.NaN));
+        assertTrue(e.getMessage().contains("scale must be finite but was NaN"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> a.withCacheSizes(null));
+        assertTrue(e.getMessage().contains("caches must be non-null") && e.getMessage().endsWith("null"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> a.withCacheSizes(new CacheSizes(0, 1 << 20, 1 << 25)));
+        assertTrue(e.getMessage().contains("positive L1d and L2 sizes but was CacheSizes[l1d=0"), e.getMessage());
     }
 
     @Test
