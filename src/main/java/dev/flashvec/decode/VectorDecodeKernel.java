@@ -14,9 +14,17 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The decode kernel's arithmetic on the Vector API with SIMD lanes running over the head dimension: one query
- * row against several keys at a time (independent FMA chains for ILP), P·V accumulated along D, and
- * fp16/bf16/int8 rows widened to fp32 in registers. Loaded reflectively by {@link DecodeAttention} only when
- * the Vector API is readable.
+ * row against one key at a time (the query row held in registers when it is 4 or 8 vectors long), P·V
+ * accumulated along D in eight independent chains, and fp16/bf16/int8 sub-blocks widened to fp32 into an
+ * L1-resident buffer (fp16 by the hardware conversion C2 emits for {@link Float#float16ToFloat}). Loaded
+ * reflectively by {@link DecodeAttention} only when the Vector API is readable.
+ *
+ * <p>Why not widen 16-bit elements in registers inside the dot products? The Vector API has no half-precision
+ * conversion, so it takes three to four integer and float operations per vector; measured with the data in L1
+ * (D=128, per query row and key), reading pairs of 16-bit elements per int lane and widening them in blocks of
+ * four vectors cost 13–15 ns for q·k and 12–17 ns for P·V, against ~6 ns to widen a row plus ~5.5 ns for each
+ * fp32 kernel. A straight-line row of eight such conversions would be cheaper, but it exceeded C2's IR node
+ * budget for inlining, and the kernel then boxed its vectors (100+ ns).
  */
 final class VectorDecodeKernel extends DecodeKernel {
     private static final VectorSpecies<Float> F = VectorProbe.floatSpecies();
@@ -48,13 +56,60 @@ final class VectorDecodeKernel extends DecodeKernel {
     }
 
     /**
-     * One key at a time, its row read front to back with four accumulators along D. Why not four keys at once,
-     * which shares each q load between them? That interleaves four rows' cache lines, and the hardware
-     * prefetchers then kept only ~60% of the sequential read bandwidth; in address order they keep all of it.
+     * One key at a time, its row read front to back. Why not four keys at once, which shares each q load between
+     * them? That interleaves four rows' cache lines, and the hardware prefetchers then kept only ~60% of the
+     * sequential read bandwidth; in address order they keep all of it.
      */
     @Override
     void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s, int sOff,
                 int stride) {
+        if (registerRow(dk)) {
+            registerScores(q, rows, dk == 8 * VL, k, kOff, n, scale, s, sOff, stride);
+        } else {
+            loopScores(q, rows, dk, k, kOff, n, scale, s, sOff, stride);
+        }
+    }
+
+    /** Rows of exactly 4 or 8 vectors (D = 64 or 128 with 16 lanes) get the straight-line kernels. */
+    private static boolean registerRow(int dim) {
+        return dim == 4 * VL || dim == 8 * VL;
+    }
+
+    /**
+     * Rows of 4 or 8 vectors: the query row stays in registers and each key is straight-line code. Half the cost
+     * of {@link #loopScores} per key (fp32, D=128, data in L1: ~5 against ~9 ns), whose inner loop over D runs
+     * only once or twice per key, so its loop overhead and q reloads cost more than the FMAs.
+     */
+    private static void registerScores(float[] q, int rows, boolean wide, float[] k, int kOff, int n, float scale,
+                                       float[] s, int sOff, int stride) {
+        int dk = wide ? 8 * VL : 4 * VL;
+        for (int r = 0; r < rows; r++) {
+            int qo = r * dk, so = r * stride + sOff;
+            FloatVector q0 = FloatVector.fromArray(F, q, qo), q1 = FloatVector.fromArray(F, q, qo + VL);
+            FloatVector q2 = FloatVector.fromArray(F, q, qo + 2 * VL), q3 = FloatVector.fromArray(F, q, qo + 3 * VL);
+            // With a 4-vector row these four repeat q0…q3 and are never used (the wide branch is not taken).
+            int hi = wide ? qo + 4 * VL : qo;
+            FloatVector q4 = FloatVector.fromArray(F, q, hi), q5 = FloatVector.fromArray(F, q, hi + VL);
+            FloatVector q6 = FloatVector.fromArray(F, q, hi + 2 * VL), q7 = FloatVector.fromArray(F, q, hi + 3 * VL);
+            for (int j = 0, k0 = kOff; j < n; j++, k0 += dk) {
+                FloatVector c0 = q0.mul(FloatVector.fromArray(F, k, k0));
+                FloatVector c1 = q1.mul(FloatVector.fromArray(F, k, k0 + VL));
+                FloatVector c2 = q2.mul(FloatVector.fromArray(F, k, k0 + 2 * VL));
+                FloatVector c3 = q3.mul(FloatVector.fromArray(F, k, k0 + 3 * VL));
+                if (wide) {
+                    c0 = q4.fma(FloatVector.fromArray(F, k, k0 + 4 * VL), c0);
+                    c1 = q5.fma(FloatVector.fromArray(F, k, k0 + 5 * VL), c1);
+                    c2 = q6.fma(FloatVector.fromArray(F, k, k0 + 6 * VL), c2);
+                    c3 = q7.fma(FloatVector.fromArray(F, k, k0 + 7 * VL), c3);
+                }
+                s[so + j] = scale * fold(c0.add(c1).add(c2.add(c3)));
+            }
+        }
+    }
+
+    /** Any row length: four accumulators along D, then the vector tail and a scalar tail. */
+    private static void loopScores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s,
+                                   int sOff, int stride) {
         int dk4 = dk - dk % (4 * VL), dkV = F.loopBound(dk);
         for (int r = 0; r < rows; r++) {
             int qo = r * dk, so = r * stride + sOff;
@@ -72,17 +127,27 @@ final class VectorDecodeKernel extends DecodeKernel {
                 for (; d < dkV; d += VL) {
                     c0 = FloatVector.fromArray(F, q, qo + d).fma(FloatVector.fromArray(F, k, k0 + d), c0);
                 }
-                c0 = c0.add(c1).add(c2.add(c3));
-                for (VectorShuffle<Float> fold : FOLDS) {
-                    c0 = c0.add(c0.rearrange(fold));
-                }
-                float s0 = c0.lane(0);
+                float s0 = fold(c0.add(c1).add(c2.add(c3)));
                 for (; d < dk; d++) {
                     s0 += q[qo + d] * k[k0 + d];
                 }
                 s[so + j] = scale * s0;
             }
         }
+    }
+
+    /**
+     * The sum of a vector's lanes in {@link #FOLDS}' fixed order (up to 64 lanes, the widest vectors the Vector
+     * API has). Nested calls rather than a loop: 30 bytes of bytecode, under the 35 up to which C2 inlines a call
+     * whatever its profile (a vector passed to a call that is not inlined is boxed).
+     */
+    private static float fold(FloatVector c) {
+        return halve(halve(halve(halve(halve(halve(c, 0), 1), 2), 3), 4), 5).lane(0);
+    }
+
+    /** Lane i plus lane i XOR (VL >> (level + 1)); no change past the last level. */
+    private static FloatVector halve(FloatVector c, int level) {
+        return level < FOLDS.length ? c.add(c.rearrange(FOLDS[level])) : c;
     }
 
     @Override

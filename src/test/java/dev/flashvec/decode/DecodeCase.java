@@ -2,6 +2,7 @@ package dev.flashvec.decode;
 
 import dev.flashvec.attention.AttentionOptions;
 import dev.flashvec.attention.CausalAlignment;
+import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
 import dev.flashvec.testing.Gen;
@@ -26,10 +27,23 @@ record DecodeCase(int batch, int kvHeads, int group, int sq, int dk, int dv, KvT
         int sq = r.nextInt(5) == 0 ? 17 + r.nextInt(24) : Gen.size(r, 16);
         KvType type = KvType.values()[r.nextInt(4)];
         int window = r.nextInt(3) == 0 ? Gen.size(r, maxLen / 2) : 0;
-        int dk = Gen.size(r, maxDim);
-        return new DecodeCase(1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(3), sq, dk,
-                r.nextInt(3) == 0 ? Gen.size(r, maxDim) : dk, type, window, r.nextBoolean() ? 1 : Gen.size(r, 40),
+        int dk = r.nextInt(4) == 0 ? registerDim(r) : Gen.size(r, maxDim);
+        int dv = switch (r.nextInt(6)) {
+            case 0 -> Gen.size(r, maxDim);
+            case 1 -> registerDim(r);
+            default -> dk;
+        };
+        return new DecodeCase(1 + r.nextInt(2), 1 + r.nextInt(3), 1 + r.nextInt(3), sq, dk, dv, type, window, r.nextBoolean() ? 1 : Gen.size(r, 40),
                 Gen.size(r, 64), r.nextInt(8) == 0 ? 0 : Gen.size(r, maxLen), Gen.size(r, maxLen), r.nextLong());
+    }
+
+    /**
+     * A head dimension of exactly 4 or 8 vectors of the running width (64 or 128 with 512-bit vectors), the sizes
+     * the vector decode kernel has straight-line paths for (and reads fp16/bf16 in registers for).
+     */
+    static int registerDim(Random r) {
+        int lanes = Math.max(128, Simd.vectorBits()) / Float.SIZE;
+        return (r.nextBoolean() ? 4 : 8) * lanes;
     }
 
     /** A ring cache whose history is longer than its slots, so that it has wrapped. */
