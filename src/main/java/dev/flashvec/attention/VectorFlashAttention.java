@@ -1,6 +1,7 @@
 package dev.flashvec.attention;
 
 import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.simd.VectorMath;
 import dev.flashvec.simd.VectorProbe;
 import dev.flashvec.tensor.Tensor;
@@ -43,11 +44,24 @@ final class VectorFlashAttention implements AttentionKernel {
     private static final int QV = 4;
     /** Queries per block (task). */
     static final int BLOCK_ROWS = QV * VL;
-    /** Keys per tile: one online-softmax step. A multiple of 4 keeps the 4-key micro-kernel full. */
-    static final int KEY_TILE = 64;
+    /** Keys per tile (one online-softmax step), from this machine's L1 data cache; see {@link #keyTile}. */
+    static final int KEY_TILE = keyTile(CacheSizes.detected().l1d());
     /** Dims per partial dot product (see {@link #scores}). */
     static final int DOT_BLOCK = 32;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+
+    /**
+     * Keys per tile for an L1 data cache of {@code l1dBytes}: the block's score tile ({@code BLOCK_ROWS} × keys
+     * floats, read and rewritten by every softmax pass) fills half of L1, leaving the other half to the rows of
+     * Q, O and K/V the micro-kernels are reading; a multiple of 4 (the micro-kernel's key step), 16 to 256.
+     * Larger tiles rescale the output less often; once the score tile spills out of L1, every pass over it
+     * costs more than that saves. On this machine kind (32 KiB L1d, 16 lanes) it gives 64, the size measured
+     * best when it was a constant.
+     */
+    static int keyTile(long l1dBytes) {
+        long keys = l1dBytes / 2 / ((long) BLOCK_ROWS * Float.BYTES) / 4 * 4;
+        return (int) Math.max(16, Math.min(256, keys));
+    }
     private static final int NEG_INF_BITS = Float.floatToRawIntBits(NEG_INF);
 
     /** Per-worker buffers, sized for one problem and reused by every task the worker runs. */
