@@ -1,5 +1,6 @@
 package dev.flashvec.attention;
 
+import dev.flashvec.decode.DecodeAttention;
 import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.simd.Backend;
 import dev.flashvec.simd.Simd;
@@ -23,6 +24,7 @@ public final class Attention {
     private final Backend backend;
     private final ComputePool pool;
     private final AttentionKernel kernel;
+    private volatile DecodeAttention decode;
 
     private Attention(Backend backend, ComputePool pool) {
         this.backend = backend;
@@ -74,7 +76,30 @@ public final class Attention {
      */
     public void forward(Tensor q, Tensor k, Tensor v, AttentionOptions options, Tensor out, float[] lse) {
         AttentionProblem p = AttentionProblem.validate(q, k, v, options, out, lse);
-        kernel.forward(p, pool);
+        if (fewQueries(p)) {
+            decode().forward(q, k, v, options, out, lse);
+        } else {
+            kernel.forward(p, pool);
+        }
+    }
+
+    /**
+     * Few queries with plain options go to the decode kernel (lanes over D, keys split across threads): in the
+     * fused kernel a block is 4·VL queries wide, so one query used 1/64 of its lanes (1.2 GFLOP/s at Sq=1).
+     */
+    private static boolean fewQueries(AttentionProblem p) {
+        return p.sq <= DecodeAttention.MAX_SPLIT_QUERIES && p.mask == null && p.maskMod == null
+                && !p.modifiesScores && !(p.softcap > 0f) && DecodeAttention.canRead(p.k, p.v);
+    }
+
+    /** Created on first use: a DecodeAttention holds an Attention of its own for chunked prefill. */
+    private DecodeAttention decode() {
+        DecodeAttention d = decode;
+        if (d == null) {
+            d = DecodeAttention.create(backend, pool);
+            decode = d; // a benign race: instances are interchangeable
+        }
+        return d;
     }
 
     /**

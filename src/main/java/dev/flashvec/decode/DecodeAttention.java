@@ -146,6 +146,50 @@ public final class DecodeAttention {
     }
 
     /**
+     * Attention of a few queries over plain K/V tensors on this class's split-K kernel, with SIMD lanes over the
+     * head dimension: what {@link Attention} runs when {@code Sq ≤ }{@link #MAX_SPLIT_QUERIES} and the options
+     * set no mask, mask predicate, position bias, score modifier or softcap, where its fused kernel's blocks of
+     * 4·VL queries would be mostly padding. The options' scale, causal alignment, windows and key lengths apply
+     * as there; K and V are read in place, in any layout with unit stride on D ({@link #canRead}). Arguments are validated as by
+     * {@link Attention#forward(Tensor, Tensor, Tensor, AttentionOptions, Tensor, float[])}.
+     */
+    public void forward(Tensor q, Tensor k, Tensor v, AttentionOptions options, Tensor out, float[] lse) {
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null (use AttentionOptions.defaults())");
+        }
+        if (options.mask() != null || options.maskMod() != null || options.positionBias() != null
+                || options.scoreMod() != null || options.softcap() > 0f) {
+            throw new IllegalArgumentException("the decode kernel applies no mask, mask predicate, position bias,"
+                    + " score modifier or softcap; use Attention for these options");
+        }
+        if (k == null || v == null || !canRead(k, v)) {
+            throw new IllegalArgumentException("k and v must not be null and must have unit stride on their last"
+                    + " dimension");
+        }
+        if (q == null || q.batch() != k.batch() || v.batch() != k.batch() || v.heads() != k.heads()
+                || v.seq() != k.seq()) {
+            throw new IllegalArgumentException("q, k and v must agree on batch, and k and v on heads and length");
+        }
+        int[] lengths = new int[k.batch()];
+        for (int b = 0; b < lengths.length; b++) {
+            lengths[b] = options.kvLength(b, k.seq());
+            if (lengths[b] < 0 || lengths[b] > k.seq()) {
+                throw new IllegalArgumentException("kvLengths[" + b + "] must be in [0, Sk=" + k.seq() + "] but was "
+                        + lengths[b]);
+            }
+        }
+        DecodeProblem p = DecodeProblem.validate(KvCache.over(k, v, lengths), q, out, lse,
+                options.scaleFor(q.dim()), chunkKeys, caches, options.causal(), options.windowLeft(),
+                options.windowRight());
+        run(p);
+    }
+
+    /** Whether {@link #forward(Tensor, Tensor, Tensor, AttentionOptions, Tensor, float[])} can read K and V. */
+    public static boolean canRead(Tensor k, Tensor v) {
+        return KvCache.readable(k) && KvCache.readable(v);
+    }
+
+    /**
      * A reduced-precision store's stored rows widened to fp32 as a {@code [B, Hkv, slots, dim]} tensor (slots
      * past a sequence's length stay 0 and are never read). Chunked prefill spends O(Sk·D) memory on this once
      * per call so that the fused kernel, which reuses every K/V tile for a whole query block, does the work:

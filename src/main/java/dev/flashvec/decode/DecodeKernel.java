@@ -81,11 +81,11 @@ abstract class DecodeKernel {
     }
 
     /**
-     * {@code s[r·stride + sOff + j] = scale · (q[r·dk …] · k[kOff + j·dk …])} for {@code r < rows},
+     * {@code s[r·stride + sOff + j] = scale · (q[r·dk …] · k[kOff + j·kStride …])} for {@code r < rows},
      * {@code j < n}.
      */
-    abstract void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s, int sOff,
-                         int stride);
+    abstract void scores(float[] q, int rows, int dk, float[] k, int kOff, int kStride, int n, float scale, float[] s,
+                         int sOff, int stride);
 
     /**
      * {@code s[off … off + count)} becomes {@code exp(s − max)}; returns its sum. {@code count} is a multiple of
@@ -94,11 +94,11 @@ abstract class DecodeKernel {
     abstract float expRow(float[] s, int off, int count, float max, float[] lanes);
 
     /**
-     * {@code acc[r·dv + d] = alpha[r]·acc[r·dv + d] + Σ_{j<n} p[r·stride + pOff + j] · v[vOff + j·dv + d]} for
-     * every row.
+     * {@code acc[r·dv + d] = alpha[r]·acc[r·dv + d] + Σ_{j<n} p[r·stride + pOff + j] · v[vOff + j·vStride + d]}
+     * for every row.
      */
-    abstract void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int n, int dv,
-                             float[] alpha, float[] acc);
+    abstract void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int vStride, int n,
+                             int dv, float[] alpha, float[] acc);
 
     /** Storage rows {@code [row0, row0 + n)} of a store, as fp32 into {@code dst[dstOff … dstOff + n·dim)}. */
     abstract void convert(KvStore store, int row0, int n, float[] dst, int dstOff);
@@ -131,12 +131,13 @@ abstract class DecodeKernel {
             int padded = (n + KEY_ALIGN - 1) / KEY_ALIGN * KEY_ALIGN;
             int row0 = (b * p.kvHeads + kvh) * p.slots + slot;
             if (keys.f32 != null) {
-                scores(s.q, rows, dk, keys.f32, row0 * dk, n, p.scale, s.s, 0, tile);
+                scores(s.q, rows, dk, keys.f32, p.cache.keyIndex(b, kvh, slot), p.cache.keyStride(), n, p.scale, s.s,
+                        0, tile);
             } else {
                 for (int j = 0; j < n; j += sub) {
                     int m = Math.min(sub, n - j);
                     convert(keys, row0 + j, m, s.kt, 0);
-                    scores(s.q, rows, dk, s.kt, 0, m, p.scale, s.s, j, tile);
+                    scores(s.q, rows, dk, s.kt, 0, dk, m, p.scale, s.s, j, tile);
                 }
             }
             for (int r = 0; r < rows; r++) {
@@ -166,13 +167,14 @@ abstract class DecodeKernel {
                 s.m[r] = mNew;
             }
             if (values.f32 != null) {
-                accumulate(s.s, 0, tile, rows, values.f32, row0 * dv, n, dv, s.alpha, s.acc);
+                accumulate(s.s, 0, tile, rows, values.f32, p.cache.valueIndex(b, kvh, slot), p.cache.valueStride(), n,
+                        dv, s.alpha, s.acc);
             } else {
                 for (int j = 0; j < n; j += sub) {
                     int m = Math.min(sub, n - j);
                     convert(values, row0 + j, m, s.vt, 0);
                     // The tile's rescale applies once, with its first sub-block.
-                    accumulate(s.s, j, tile, rows, s.vt, 0, m, dv, j == 0 ? s.alpha : s.ones, s.acc);
+                    accumulate(s.s, j, tile, rows, s.vt, 0, dv, m, dv, j == 0 ? s.alpha : s.ones, s.acc);
                 }
             }
             pos += n;

@@ -1,5 +1,7 @@
 package dev.flashvec.decode;
 
+import dev.flashvec.attention.AttentionOptions;
+import dev.flashvec.attention.CausalAlignment;
 import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.tensor.Tensor;
 import java.util.Arrays;
@@ -15,6 +17,9 @@ final class DecodeProblem {
     final float[] lse;
     final int batch, heads, kvHeads, group, sq, dk, dv, slots, window;
     final float scale;
+    /** Which keys each query sees: causal alignment and windows as in {@link AttentionOptions}. */
+    final CausalAlignment causal;
+    final int windowLeft, windowRight;
     /** Queries per row block, and row blocks per (sequence, KV head). */
     final int queriesPerBlock, queryBlocks;
     /** Per sequence: first position any query sees, valid length, and key chunks. */
@@ -26,7 +31,7 @@ final class DecodeProblem {
     final int[] taskStart;
 
     private DecodeProblem(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys,
-                          CacheSizes caches) {
+                          CacheSizes caches, CausalAlignment causal, int windowLeft, int windowRight) {
         this.cache = cache;
         this.q = q;
         this.out = out;
@@ -41,6 +46,9 @@ final class DecodeProblem {
         this.slots = cache.slots();
         this.window = cache.window();
         this.scale = scale;
+        this.causal = causal;
+        this.windowLeft = windowLeft;
+        this.windowRight = windowRight;
         this.queriesPerBlock = Math.max(1, Math.min(sq, DecodeKernel.MAX_ROWS / group));
         this.queryBlocks = (sq + queriesPerBlock - 1) / queriesPerBlock;
         // Split-K pays off when few queries leave the threads idle; with many queries the row blocks give the
@@ -52,7 +60,7 @@ final class DecodeProblem {
         this.taskStart = new int[batch + 1];
         int most = 0;
         for (int b = 0; b < batch; b++) {
-            first[b] = window > 0 ? Math.max(0, length[b] - sq - window + 1) : 0;
+            first[b] = lo(b, 0); // lo(b, i) never decreases with i
             int keys = length[b] - first[b];
             chunks[b] = keys <= 0 ? 0 : (int) ((keys + (long) this.chunkKeys - 1) / this.chunkKeys);
             most = Math.max(most, chunks[b]);
@@ -64,8 +72,19 @@ final class DecodeProblem {
                 cache.type().bytesPerElement(), caches.l1d()));
     }
 
+    /**
+     * Attention over a cache: BOTTOM_RIGHT causal (the last query sees every stored position), and for a ring
+     * cache its sliding window.
+     */
     static DecodeProblem validate(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys,
                                   CacheSizes caches) {
+        return validate(cache, q, out, lse, scale, chunkKeys, caches, CausalAlignment.BOTTOM_RIGHT,
+                cache.window() > 0 ? cache.window() - 1 : AttentionOptions.UNBOUNDED, AttentionOptions.UNBOUNDED);
+    }
+
+    /** Attention over a cache with the given causal alignment and windows (as {@link AttentionOptions} has them). */
+    static DecodeProblem validate(KvCache cache, Tensor q, Tensor out, float[] lse, float scale, int chunkKeys,
+                                  CacheSizes caches, CausalAlignment causal, int windowLeft, int windowRight) {
         require(cache != null, "cache must not be null");
         require(q != null, "q must not be null");
         require(q.batch() == cache.batch(), "q has batch=" + q.batch() + " but the cache has batch=" + cache.batch());
@@ -87,7 +106,7 @@ final class DecodeProblem {
                 + (lse == null ? 0 : lse.length));
         Tensor.checkedCount("partial outputs", Math.max(1, (int) Math.min(Integer.MAX_VALUE, rows)),
                 Math.max(1, maxChunks(cache, q.seq(), chunkKeys)), 1, cache.valueDim());
-        return new DecodeProblem(cache, q, out, lse, scale, chunkKeys, caches);
+        return new DecodeProblem(cache, q, out, lse, scale, chunkKeys, caches, causal, windowLeft, windowRight);
     }
 
     private static int maxChunks(KvCache cache, int sq, int chunkKeys) {
@@ -99,14 +118,28 @@ final class DecodeProblem {
         return (int) Math.min(Integer.MAX_VALUE, most);
     }
 
-    /** First position query {@code i} of sequence {@code b} sees (inclusive). */
-    int lo(int b, int i) {
-        return window > 0 ? Math.max(0, length[b] - sq + i - window + 1) : 0;
+    /** The diagonal's offset in sequence {@code b}: query {@code i} is aligned with position {@code i + offset}. */
+    private int offset(int b) {
+        return causal == CausalAlignment.BOTTOM_RIGHT ? length[b] - sq : 0;
     }
 
-    /** Last position query {@code i} of sequence {@code b} sees (inclusive; BOTTOM_RIGHT alignment); may be < 0. */
+    /** First position query {@code i} of sequence {@code b} sees (inclusive); may exceed {@link #hi}. */
+    int lo(int b, int i) {
+        if (windowLeft == AttentionOptions.UNBOUNDED) {
+            return 0;
+        }
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) i + offset(b) - windowLeft));
+    }
+
+    /** Last position query {@code i} of sequence {@code b} sees (inclusive); may be < 0. */
     int hi(int b, int i) {
-        return length[b] - sq + i;
+        long hi = length[b] - 1L, diagonal = (long) i + offset(b);
+        if (causal != CausalAlignment.NONE) {
+            hi = Math.min(hi, diagonal);
+        } else if (windowRight != AttentionOptions.UNBOUNDED) {
+            hi = Math.min(hi, diagonal + windowRight);
+        }
+        return (int) Math.max(-1, hi);
     }
 
     /** Index of row {@code (b, h, i)} in the dense LSE and in the partial buffers. */

@@ -31,6 +31,8 @@ public final class KvCache {
     private final int batch, kvHeads, keyDim, valueDim, slots, window, maxQueries;
     final KvStore keys, values;
     private final int[] lengths;
+    /** For a cache over plain tensors ({@link #over}): the tensors it reads in place; null otherwise. */
+    private final Tensor keyView, valueView;
 
     private KvCache(Builder b) {
         this.type = b.type;
@@ -46,6 +48,60 @@ public final class KvCache {
         this.keys = new KvStore(type, batch * kvHeads * slots, keyDim);
         this.values = new KvStore(type, batch * kvHeads * slots, valueDim);
         this.lengths = new int[batch];
+        this.keyView = null;
+        this.valueView = null;
+    }
+
+    /**
+     * A linear FP32 cache that reads {@code [B, Hkv, Sk, D]} tensors in place, in any layout with unit stride on
+     * D, sequence {@code b} holding its first {@code lengths[b]} positions: lets attention over plain K/V run on
+     * the decode kernel. Never appended to.
+     */
+    private KvCache(Tensor k, Tensor v, int[] lengths) {
+        this.type = KvType.FP32;
+        this.batch = k.batch();
+        this.kvHeads = k.heads();
+        this.keyDim = k.dim();
+        this.valueDim = v.dim();
+        this.window = 0;
+        this.maxQueries = Integer.MAX_VALUE;
+        this.slots = k.seq();
+        this.keys = new KvStore(k.array(), 0, keyDim);
+        this.values = new KvStore(v.array(), 0, valueDim);
+        this.lengths = lengths.clone();
+        this.keyView = k;
+        this.valueView = v;
+    }
+
+    /** {@link #KvCache(Tensor, Tensor, int[])}; K and V must be {@link #readable}, lengths at most Sk. */
+    static KvCache over(Tensor k, Tensor v, int[] lengths) {
+        return new KvCache(k, v, lengths);
+    }
+
+    /** Whether {@link #over} can read {@code t}: unit stride on D (or D = 1), so that each row is contiguous. */
+    static boolean readable(Tensor t) {
+        return t.stride(Tensor.DIM) == 1 || t.dim() == 1;
+    }
+
+    /** Index in {@code keys.f32} of the key row in slot {@code slot} of (sequence, KV head); FP32 only. */
+    int keyIndex(int seq, int head, int slot) {
+        return keyView != null ? keyView.index(seq, head, slot, 0) : ((seq * kvHeads + head) * slots + slot) * keyDim;
+    }
+
+    /** Distance in {@code keys.f32} between consecutive slots' key rows. */
+    int keyStride() {
+        return keyView != null ? keyView.stride(Tensor.SEQ) : keyDim;
+    }
+
+    /** Index in {@code values.f32} of the value row in slot {@code slot} of (sequence, KV head); FP32 only. */
+    int valueIndex(int seq, int head, int slot) {
+        return valueView != null ? valueView.index(seq, head, slot, 0)
+                : ((seq * kvHeads + head) * slots + slot) * valueDim;
+    }
+
+    /** Distance in {@code values.f32} between consecutive slots' value rows. */
+    int valueStride() {
+        return valueView != null ? valueView.stride(Tensor.SEQ) : valueDim;
     }
 
     /** A builder; batch, kvHeads, the head dimension and either a capacity or a sliding window are required. */

@@ -26,6 +26,17 @@ final class KvStore {
         scales = type == KvType.INT8 ? new float[rows] : null;
     }
 
+    /** An FP32 store over an existing array, not copied: row {@code r} at {@code r·dim}. */
+    KvStore(float[] rowsOf, int rows, int dim) {
+        this.type = KvType.FP32;
+        this.rows = rows;
+        this.dim = dim;
+        this.f32 = rowsOf;
+        this.f16 = null;
+        this.i8 = null;
+        this.scales = null;
+    }
+
     /** Stores {@code src[srcOffset + d]}, {@code d < dim}, as row {@code row}, rounded to this type. */
     void write(int row, float[] src, int srcOffset) {
         int o = row * dim;

@@ -6,12 +6,12 @@ package dev.flashvec.decode;
  */
 final class ScalarDecodeKernel extends DecodeKernel {
     @Override
-    void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s, int sOff,
-                int stride) {
+    void scores(float[] q, int rows, int dk, float[] k, int kOff, int kStride, int n, float scale, float[] s,
+                int sOff, int stride) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < n; j++) {
                 float dot = 0f;
-                for (int d = 0, ko = kOff + j * dk; d < dk; d++) {
+                for (int d = 0, ko = kOff + j * kStride; d < dk; d++) {
                     dot += q[r * dk + d] * k[ko + d];
                 }
                 s[r * stride + sOff + j] = scale * dot;
@@ -31,8 +31,8 @@ final class ScalarDecodeKernel extends DecodeKernel {
     }
 
     @Override
-    void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int n, int dv, float[] alpha,
-                    float[] acc) {
+    void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int vStride, int n, int dv,
+                    float[] alpha, float[] acc) {
         for (int r = 0; r < rows; r++) {
             float a = alpha[r];
             for (int d = 0; d < dv; d++) {
@@ -40,7 +40,7 @@ final class ScalarDecodeKernel extends DecodeKernel {
             }
             for (int j = 0; j < n; j++) {
                 float pj = p[r * stride + pOff + j];
-                for (int d = 0, vo = vOff + j * dv; d < dv; d++) {
+                for (int d = 0, vo = vOff + j * vStride; d < dv; d++) {
                     acc[r * dv + d] += pj * v[vo + d];
                 }
             }

@@ -61,12 +61,12 @@ final class VectorDecodeKernel extends DecodeKernel {
      * sequential read bandwidth; in address order they keep all of it.
      */
     @Override
-    void scores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s, int sOff,
-                int stride) {
+    void scores(float[] q, int rows, int dk, float[] k, int kOff, int kStride, int n, float scale, float[] s,
+                int sOff, int stride) {
         if (registerRow(dk)) {
-            registerScores(q, rows, dk == 8 * VL, k, kOff, n, scale, s, sOff, stride);
+            registerScores(q, rows, dk == 8 * VL, k, kOff, kStride, n, scale, s, sOff, stride);
         } else {
-            loopScores(q, rows, dk, k, kOff, n, scale, s, sOff, stride);
+            loopScores(q, rows, dk, k, kOff, kStride, n, scale, s, sOff, stride);
         }
     }
 
@@ -80,8 +80,8 @@ final class VectorDecodeKernel extends DecodeKernel {
      * of {@link #loopScores} per key (fp32, D=128, data in L1: ~5 against ~9 ns), whose inner loop over D runs
      * only once or twice per key, so its loop overhead and q reloads cost more than the FMAs.
      */
-    private static void registerScores(float[] q, int rows, boolean wide, float[] k, int kOff, int n, float scale,
-                                       float[] s, int sOff, int stride) {
+    private static void registerScores(float[] q, int rows, boolean wide, float[] k, int kOff, int kStride, int n,
+                                       float scale, float[] s, int sOff, int stride) {
         int dk = wide ? 8 * VL : 4 * VL;
         for (int r = 0; r < rows; r++) {
             int qo = r * dk, so = r * stride + sOff;
@@ -91,7 +91,7 @@ final class VectorDecodeKernel extends DecodeKernel {
             int hi = wide ? qo + 4 * VL : qo;
             FloatVector q4 = FloatVector.fromArray(F, q, hi), q5 = FloatVector.fromArray(F, q, hi + VL);
             FloatVector q6 = FloatVector.fromArray(F, q, hi + 2 * VL), q7 = FloatVector.fromArray(F, q, hi + 3 * VL);
-            for (int j = 0, k0 = kOff; j < n; j++, k0 += dk) {
+            for (int j = 0, k0 = kOff; j < n; j++, k0 += kStride) {
                 FloatVector c0 = q0.mul(FloatVector.fromArray(F, k, k0));
                 FloatVector c1 = q1.mul(FloatVector.fromArray(F, k, k0 + VL));
                 FloatVector c2 = q2.mul(FloatVector.fromArray(F, k, k0 + 2 * VL));
@@ -108,12 +108,12 @@ final class VectorDecodeKernel extends DecodeKernel {
     }
 
     /** Any row length: four accumulators along D, then the vector tail and a scalar tail. */
-    private static void loopScores(float[] q, int rows, int dk, float[] k, int kOff, int n, float scale, float[] s,
-                                   int sOff, int stride) {
+    private static void loopScores(float[] q, int rows, int dk, float[] k, int kOff, int kStride, int n, float scale,
+                                   float[] s, int sOff, int stride) {
         int dk4 = dk - dk % (4 * VL), dkV = F.loopBound(dk);
         for (int r = 0; r < rows; r++) {
             int qo = r * dk, so = r * stride + sOff;
-            for (int j = 0, k0 = kOff; j < n; j++, k0 += dk) {
+            for (int j = 0, k0 = kOff; j < n; j++, k0 += kStride) {
                 FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
                 int d = 0;
                 for (; d < dk4; d += 4 * VL) {
@@ -164,8 +164,8 @@ final class VectorDecodeKernel extends DecodeKernel {
     }
 
     @Override
-    void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int n, int dv, float[] alpha,
-                    float[] acc) {
+    void accumulate(float[] p, int pOff, int stride, int rows, float[] v, int vOff, int vStride, int n, int dv,
+                    float[] alpha, float[] acc) {
         for (int r = 0; r < rows; r++) {
             int ao = r * dv, po = r * stride + pOff;
             float a = alpha[r];
@@ -180,7 +180,7 @@ final class VectorDecodeKernel extends DecodeKernel {
                 FloatVector a5 = FloatVector.fromArray(F, acc, ao + d + 5 * VL).mul(a);
                 FloatVector a6 = FloatVector.fromArray(F, acc, ao + d + 6 * VL).mul(a);
                 FloatVector a7 = FloatVector.fromArray(F, acc, ao + d + 7 * VL).mul(a);
-                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += vStride) {
                     FloatVector pj = FloatVector.broadcast(F, p[po + j]);
                     a0 = FloatVector.fromArray(F, v, vo).fma(pj, a0);
                     a1 = FloatVector.fromArray(F, v, vo + VL).fma(pj, a1);
@@ -202,7 +202,7 @@ final class VectorDecodeKernel extends DecodeKernel {
             }
             for (; d + VL <= dv; d += VL) {
                 FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
-                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += vStride) {
                     a0 = FloatVector.fromArray(F, v, vo).fma(FloatVector.broadcast(F, p[po + j]), a0);
                 }
                 a0.intoArray(acc, ao + d);
@@ -210,7 +210,7 @@ final class VectorDecodeKernel extends DecodeKernel {
             for (; d < dv; d++) {
                 float x = acc[ao + d] * a;
                 for (int j = 0; j < n; j++) {
-                    x += p[po + j] * v[vOff + j * dv + d];
+                    x += p[po + j] * v[vOff + j * vStride + d];
                 }
                 acc[ao + d] = x;
             }
