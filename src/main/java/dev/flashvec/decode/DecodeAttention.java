@@ -233,8 +233,8 @@ public final class DecodeAttention {
                     int rest = local / p.chunks[b];
                     int qb = rest % perKvHead, kvh = rest / perKvHead;
                     int i0 = qb * p.queriesPerBlock, nq = Math.min(p.queriesPerBlock, p.sq - i0);
-                    int pos0 = p.first[b] + (int) Math.min((long) c * p.chunkKeys, p.length[b] - p.first[b]);
-                    int pos1 = p.first[b] + (int) Math.min((c + 1L) * p.chunkKeys, p.length[b] - p.first[b]);
+                    int pos0 = p.first[b] + (int) Math.min((long) c * p.chunkKeys, p.end[b] - p.first[b]);
+                    int pos1 = p.first[b] + (int) Math.min((c + 1L) * p.chunkKeys, p.end[b] - p.first[b]);
                     kernel.chunk(p, s, b, kvh, i0, nq, pos0, pos1, c, partOut, partLse);
                 });
         float[] oa = p.out.array();

@@ -22,8 +22,11 @@ final class DecodeProblem {
     final int windowLeft, windowRight;
     /** Queries per row block, and row blocks per (sequence, KV head). */
     final int queriesPerBlock, queryBlocks;
-    /** Per sequence: first position any query sees, valid length, and key chunks. */
-    final int[] first, length, chunks;
+    /**
+     * Per sequence: first position any query sees, one past the last one any query sees (at most the valid
+     * length; no key outside [first, end) is read), valid length, and key chunks.
+     */
+    final int[] first, end, length, chunks;
     final int chunkKeys, maxChunks;
     /** Keys per streamed tile, and per widening sub-block of a reduced-precision tile (from the cache sizes). */
     final int tileKeys, subBlockKeys;
@@ -55,13 +58,15 @@ final class DecodeProblem {
         // parallelism, and one chunk keeps the partial buffers the size of the output.
         this.chunkKeys = sq <= DecodeAttention.MAX_SPLIT_QUERIES ? chunkKeys : Integer.MAX_VALUE;
         this.first = new int[batch];
+        this.end = new int[batch];
         this.length = cache.lengths();
         this.chunks = new int[batch];
         this.taskStart = new int[batch + 1];
         int most = 0;
         for (int b = 0; b < batch; b++) {
-            first[b] = lo(b, 0); // lo(b, i) never decreases with i
-            int keys = length[b] - first[b];
+            first[b] = lo(b, 0); // lo(b, i) and hi(b, i) never decrease with i
+            end[b] = Math.max(first[b], hi(b, sq - 1) + 1);
+            int keys = end[b] - first[b];
             chunks[b] = keys <= 0 ? 0 : (int) ((keys + (long) this.chunkKeys - 1) / this.chunkKeys);
             most = Math.max(most, chunks[b]);
             taskStart[b + 1] = Math.addExact(taskStart[b], Math.multiplyExact(kvHeads * queryBlocks, chunks[b]));
