@@ -34,6 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ONNX Runtime's causal decoders use) on the same shapes and the same GFLOP/s
  * convention as {@code AttentionBenchmark}, so the two can be compared in one JMH run.
  *
+ * <p>{@code kvSeq} gives cross-attention shapes (query {@code [1, S, H·D]}, key and value {@code [1, L, H·D]};
+ * non-causal only).
+ *
  * <p>Inputs are {@code [1, S, H·D]} fp32 in direct buffers (ONNX Runtime reads them without copying); the
  * output is allocated by ONNX Runtime on each call, as a user of its Java API would see it. Threads are
  * set with the session's intra-op thread count. {@code @Setup} checks sampled rows of its output against a
@@ -52,6 +55,9 @@ public class OnnxRuntimeAttentionBenchmark {
     public int dim;
     @Param({"8"})
     public int heads;
+    /** Keys per head; 0 means {@code seq}. Cross-attention shapes (non-causal only) set it apart. */
+    @Param({"0"})
+    public int kvSeq;
     @Param({"false"})
     public boolean causal;
     @Param({"1"})
@@ -64,7 +70,12 @@ public class OnnxRuntimeAttentionBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
         Random r = new Random(7);
-        Tensor q = random(r), k = random(r), v = random(r);
+        int keys = kvSeq == 0 ? seq : kvSeq;
+        if (causal && keys != seq) {
+            throw new IllegalArgumentException("causal runs (GroupQueryAttention) need kvSeq = seq but kvSeq="
+                    + kvSeq);
+        }
+        Tensor q = random(r, seq), k = random(r, keys), v = random(r, keys);
         env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(threads);
@@ -73,8 +84,9 @@ public class OnnxRuntimeAttentionBenchmark {
         long[] shape = {1, seq, (long) heads * dim};
         Map<String, OnnxTensor> in = new HashMap<>();
         in.put("query", OnnxTensor.createTensor(env, direct(q), shape));
-        in.put("key", OnnxTensor.createTensor(env, direct(k), shape));
-        in.put("value", OnnxTensor.createTensor(env, direct(v), shape));
+        long[] kvShape = {1, keys, (long) heads * dim};
+        in.put("key", OnnxTensor.createTensor(env, direct(k), kvShape));
+        in.put("value", OnnxTensor.createTensor(env, direct(v), kvShape));
         if (causal) {
             // Causal runs use GroupQueryAttention, the kernel ONNX Runtime uses for causal decoders.
             session = env.createSession(OnnxAttentionModel.groupQueryAttention(heads, heads, dim), options);
@@ -90,7 +102,7 @@ public class OnnxRuntimeAttentionBenchmark {
             AttentionSamples.verify(q, k, v, causal, (h, i, d) -> out.get((i * heads + h) * dim + d), r);
         }
         System.out.println("# ONNX Runtime " + env.getVersion() + "; GFLOP/s = "
-                + (4.0 * heads * seq * seq * dim / 1e6) + " / ms");
+                + (4.0 * heads * seq * keys * dim / 1e6) + " / ms");
     }
 
     @TearDown(Level.Trial)
@@ -109,12 +121,12 @@ public class OnnxRuntimeAttentionBenchmark {
         }
     }
 
-    private Tensor random(Random r) {
-        float[] a = new float[heads * seq * dim];
+    private Tensor random(Random r, int length) {
+        float[] a = new float[heads * length * dim];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) r.nextGaussian();
         }
-        return Tensor.wrap(a, Layout.BSHD, 1, heads, seq, dim);
+        return Tensor.wrap(a, Layout.BSHD, 1, heads, length, dim);
     }
 
     private static FloatBuffer direct(Tensor t) {
