@@ -150,38 +150,40 @@ public final class DecodeAttention {
      * head dimension: what {@link Attention} runs when {@code Sq ≤ }{@link #MAX_SPLIT_QUERIES} and the options
      * set no mask, mask predicate, position bias, score modifier or softcap, where its fused kernel's blocks of
      * 4·VL queries would be mostly padding. The options' scale, causal alignment, windows and key lengths apply
-     * as there; K and V are read in place, in any layout with unit stride on D ({@link #canRead}). Arguments are validated as by
-     * {@link Attention#forward(Tensor, Tensor, Tensor, AttentionOptions, Tensor, float[])}.
+     * as there. K and V are read in place, in any layout with unit stride on D ({@link #canRead}). Shapes are
+     * checked as by {@link Attention#forward(Tensor, Tensor, Tensor, AttentionOptions, Tensor, float[])}; any
+     * number of queries is accepted, but beyond 16 the fused kernel is the faster one.
      */
     public void forward(Tensor q, Tensor k, Tensor v, AttentionOptions options, Tensor out, float[] lse) {
-        if (options == null) {
-            throw new IllegalArgumentException("options must not be null (use AttentionOptions.defaults())");
-        }
-        if (options.mask() != null || options.maskMod() != null || options.positionBias() != null
-                || options.scoreMod() != null || options.softcap() > 0f) {
-            throw new IllegalArgumentException("the decode kernel applies no mask, mask predicate, position bias,"
-                    + " score modifier or softcap; use Attention for these options");
-        }
-        if (k == null || v == null || !canRead(k, v)) {
-            throw new IllegalArgumentException("k and v must not be null and must have unit stride on their last"
-                    + " dimension");
-        }
-        if (q == null || q.batch() != k.batch() || v.batch() != k.batch() || v.heads() != k.heads()
-                || v.seq() != k.seq()) {
-            throw new IllegalArgumentException("q, k and v must agree on batch, and k and v on heads and length");
-        }
+        require(options != null, "options must not be null (use AttentionOptions.defaults())");
+        require(options.mask() == null && options.maskMod() == null && options.positionBias() == null
+                && options.scoreMod() == null && !(options.softcap() > 0f), "options must set no mask, mask"
+                + " predicate, position bias, score modifier or softcap for the decode kernel (use Attention) but"
+                + " were " + options);
+        require(q != null && k != null && v != null, "q, k and v must not be null");
+        require(canRead(k, v), "k and v must have unit stride on their last dimension but have "
+                + k.stride(Tensor.DIM) + " and " + v.stride(Tensor.DIM));
+        require(k.batch() == q.batch(), "K has batch=" + k.batch() + " but Q has batch=" + q.batch());
+        require(v.batch() == q.batch(), "V has batch=" + v.batch() + " but Q has batch=" + q.batch());
+        require(v.heads() == k.heads(), "V has Hkv=" + v.heads() + " but K has Hkv=" + k.heads());
+        require(v.seq() == k.seq(), "V has Sk=" + v.seq() + " but K has Sk=" + k.seq());
+        require(out == null || !out.mayOverlap(k) && !out.mayOverlap(v), "out must not share its array with k or v");
         int[] lengths = new int[k.batch()];
         for (int b = 0; b < lengths.length; b++) {
             lengths[b] = options.kvLength(b, k.seq());
-            if (lengths[b] < 0 || lengths[b] > k.seq()) {
-                throw new IllegalArgumentException("kvLengths[" + b + "] must be in [0, Sk=" + k.seq() + "] but was "
-                        + lengths[b]);
-            }
+            require(lengths[b] >= 0 && lengths[b] <= k.seq(), "kvLengths[" + b + "] must be in [0, Sk=" + k.seq()
+                    + "] but was " + lengths[b]);
         }
         DecodeProblem p = DecodeProblem.validate(KvCache.over(k, v, lengths), q, out, lse,
                 options.scaleFor(q.dim()), chunkKeys, caches, options.causal(), options.windowLeft(),
                 options.windowRight());
         run(p);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
     }
 
     /** Whether {@link #forward(Tensor, Tensor, Tensor, AttentionOptions, Tensor, float[])} can read K and V. */
