@@ -66,7 +66,7 @@ public final class KvCache {
         this.window = 0;
         this.maxQueries = Integer.MAX_VALUE;
         this.slots = k.seq();
-        this.keys = new KvStore(k.array(), 0, keyDim);
+        this.keys = new KvStore(k.array(), 0, keyDim); // rows: addressed through keyIndex, never by row
         this.values = new KvStore(v.array(), 0, valueDim);
         this.lengths = lengths.clone();
         this.keyView = k;

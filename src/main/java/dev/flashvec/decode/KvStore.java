@@ -26,7 +26,11 @@ final class KvStore {
         scales = type == KvType.INT8 ? new float[rows] : null;
     }
 
-    /** An FP32 store over an existing array, not copied: row {@code r} at {@code r·dim}. */
+    /**
+     * An FP32 store over an existing array, not copied, for a cache over plain tensors: its rows are found
+     * through {@link KvCache#keyIndex} and {@link KvCache#valueIndex} (any strides), never by row number, and
+     * it is never written.
+     */
     KvStore(float[] rowsOf, int rows, int dim) {
         this.type = KvType.FP32;
         this.rows = rows;
