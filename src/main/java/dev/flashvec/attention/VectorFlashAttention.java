@@ -67,8 +67,6 @@ final class VectorFlashAttention implements AttentionKernel {
     /** Per-worker buffers, sized for one problem and reused by every task the worker runs. */
     private static final class Scratch {
         final float[] qt, st, ot, mt;
-        /** The sum of {@link #touch}'s loads, kept so that the JIT must perform them. */
-        int sink;
         /** Scratch for the softcap's tanh, addressed like {@code st}; only allocated when a softcap is set. */
         final float[] tmp;
         final float[] m = new float[BLOCK_ROWS], l = new float[BLOCK_ROWS], alpha = new float[BLOCK_ROWS];
@@ -144,11 +142,6 @@ final class VectorFlashAttention implements AttentionKernel {
                 if (tile == TileClass.EMPTY) {
                     continue; // nothing allowed: the online softmax state is unchanged, K and V are not read
                 }
-                if (j0 + KEY_TILE <= last) {
-                    int next = j0 + KEY_TILE, nn = Math.min(KEY_TILE, last + 1 - next);
-                    s.sink += touch(k.array(), k.index(b, kvh, next, 0), kStride, p.dk, nn)
-                            + touch(v.array(), v.index(b, kvh, next, 0), vStride, p.dv, nn);
-                }
                 scores(s.qt, k.array(), k.index(b, kvh, j0, 0), kStride, p.dk, nk, s.st, s.tileMax);
                 boolean full = j0 >= fullFrom && j0 + nk - 1 <= fullTo;
                 float[] mt = maskTile(p, s, tile, b, h, i0, n, j0, nk);
@@ -162,22 +155,6 @@ final class VectorFlashAttention implements AttentionKernel {
             }
         }
         writeRows(p, s, b, h, i0, n);
-    }
-
-    /**
-     * Loads one float of every cache line of {@code rows} rows of {@code dim} floats (a software prefetch of
-     * the next key tile). Each query block streams all of its keys; once a head's K and V outgrow the caches
-     * (D=128, S=8192: 4 MB each) the hardware prefetchers, which stop at page boundaries, leave the tile's
-     * first touches waiting on memory. Issued before the current tile's arithmetic, these misses overlap it.
-     */
-    private static int touch(float[] a, int base, int stride, int dim, int rows) {
-        int sum = 0;
-        for (int r = 0, o = base; r < rows; r++, o += stride) {
-            for (int d = 0; d < dim; d += 16) {
-                sum += Float.floatToRawIntBits(a[o + d]);
-            }
-        }
-        return sum;
     }
 
     /**
