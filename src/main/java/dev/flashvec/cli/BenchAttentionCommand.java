@@ -7,6 +7,7 @@ import dev.flashvec.baseline.MaterializedAttention;
 import dev.flashvec.gemm.Gemm;
 import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.reference.ReferenceAttention;
+import dev.flashvec.reference.SampledCheck;
 import dev.flashvec.report.JsonLine;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Layout;

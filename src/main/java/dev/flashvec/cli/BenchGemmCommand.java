@@ -3,6 +3,7 @@ package dev.flashvec.cli;
 import dev.flashvec.gemm.Gemm;
 import dev.flashvec.gemm.Transpose;
 import dev.flashvec.parallel.ComputePool;
+import dev.flashvec.reference.SampledCheck;
 import dev.flashvec.report.JsonLine;
 import dev.flashvec.simd.Backend;
 import dev.flashvec.simd.Simd;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flashvec.attention.Attention;
 import dev.flashvec.attention.AttentionOptions;
 import dev.flashvec.attention.CausalAlignment;
+import dev.flashvec.reference.SampledCheck;
 import dev.flashvec.report.Json;
 import dev.flashvec.report.JsonValue;
 import dev.flashvec.simd.Backend;

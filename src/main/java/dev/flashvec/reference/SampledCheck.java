@@ -1,22 +1,21 @@
-package dev.flashvec.cli;
+package dev.flashvec.reference;
 
 import dev.flashvec.attention.AttentionOptions;
-import dev.flashvec.reference.ReferenceAttention;
 import dev.flashvec.tensor.Tensor;
 import java.util.Locale;
 import java.util.Random;
 
 /**
- * Cheap checks that {@code bench} runs on an implementation's first result before it times anything, so
- * that a fast but wrong kernel cannot report a number: a few sampled attention rows, or sampled GEMM
- * entries, recomputed in double precision.
+ * Cheap checks that the {@code bench} command and the JMH benchmarks run on an implementation's first result
+ * (ours or a peer's) before they time anything, so that a fast but wrong kernel cannot report a number: a few
+ * sampled attention rows, or sampled GEMM entries, recomputed in double precision.
  */
-final class SampledCheck {
+public final class SampledCheck {
     private SampledCheck() {}
 
     /** Reads element {@code [b, h, i, d]} of an attention output. */
     @FunctionalInterface
-    interface Output {
+    public interface Output {
         double get(int b, int h, int i, int d);
     }
 
@@ -28,8 +27,8 @@ final class SampledCheck {
      *
      * @return null when every sampled element passes, else a one-line description of the first that fails
      */
-    static String attention(Tensor q, Tensor k, Tensor v, AttentionOptions options, Output out, Random random,
-                            int rows) {
+    public static String attention(Tensor q, Tensor k, Tensor v, AttentionOptions options, Output out,
+                                   Random random, int rows) {
         int batch = q.batch(), heads = q.heads(), sq = q.seq(), sk = k.seq(), dk = q.dim(), dv = v.dim();
         int group = heads / k.heads();
         double scale = options.scaleFor(dk);
@@ -82,8 +81,8 @@ final class SampledCheck {
      *
      * @return null when every sampled entry passes, else a one-line description of the first that fails
      */
-    static String gemm(float[] a, float[] b, float[] c, int m, int n, int k, boolean transposeB, Random random,
-                       int entries) {
+    public static String gemm(float[] a, float[] b, float[] c, int m, int n, int k, boolean transposeB,
+                              Random random, int entries) {
         for (int t = 0; t < entries; t++) {
             int i = t == 0 ? m - 1 : random.nextInt(m), j = t == 0 ? n - 1 : random.nextInt(n);
             double sum = 0, abs = 0;
