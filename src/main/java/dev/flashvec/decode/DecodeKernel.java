@@ -104,6 +104,34 @@ abstract class DecodeKernel {
     abstract void convert(KvStore store, int row0, int n, float[] dst, int dstOff);
 
     /**
+     * {@link #scores} of the block's rows against {@code n} rows of a reduced-precision store from {@code row0},
+     * into {@code s.s[r·stride + j]}: by default each sub-block of {@code sub} rows is widened into {@code s.kt}
+     * and the fp32 kernel reads it there.
+     */
+    void storedScores(Scratch s, int rows, int dk, KvStore keys, int row0, int n, int sub, float scale,
+                      int stride) {
+        for (int j = 0; j < n; j += sub) {
+            int m = Math.min(sub, n - j);
+            convert(keys, row0 + j, m, s.kt, 0);
+            scores(s.q, rows, dk, s.kt, 0, dk, m, scale, s.s, j, stride);
+        }
+    }
+
+    /**
+     * {@link #accumulate} of the probabilities {@code s.s} (rows {@code stride} apart) against {@code n} rows of
+     * a reduced-precision store from {@code row0}, rescaling by {@code s.alpha} first: by default each
+     * sub-block of {@code sub} rows is widened into {@code s.vt} and the fp32 kernel reads it there.
+     */
+    void storedAccumulate(Scratch s, int rows, int dv, KvStore values, int row0, int n, int sub, int stride) {
+        for (int j = 0; j < n; j += sub) {
+            int m = Math.min(sub, n - j);
+            convert(values, row0 + j, m, s.vt, 0);
+            // The tile's rescale applies once, with its first sub-block.
+            accumulate(s.s, j, stride, rows, s.vt, 0, dv, m, dv, j == 0 ? s.alpha : s.ones, s.acc);
+        }
+    }
+
+    /**
      * Attention of rows {@code (g, i)} ({@code g < group}, {@code i0 ≤ i < i0 + nq}) of sequence {@code b}, KV
      * head {@code kvh}, over positions {@code [pos0, pos1)}; partial output and LSE of row {@code (b, h, i)},
      * chunk {@code c}, go to {@code partOut[(row·maxChunks + c)·dv]} and {@code partLse[row·maxChunks + c]}.
@@ -134,11 +162,7 @@ abstract class DecodeKernel {
                 scores(s.q, rows, dk, keys.f32, p.cache.keyIndex(b, kvh, slot), p.cache.keyStride(), n, p.scale, s.s,
                         0, tile);
             } else {
-                for (int j = 0; j < n; j += sub) {
-                    int m = Math.min(sub, n - j);
-                    convert(keys, row0 + j, m, s.kt, 0);
-                    scores(s.q, rows, dk, s.kt, 0, dk, m, p.scale, s.s, j, tile);
-                }
+                storedScores(s, rows, dk, keys, row0, n, sub, p.scale, tile);
             }
             for (int r = 0; r < rows; r++) {
                 int base = r * tile;
@@ -170,12 +194,7 @@ abstract class DecodeKernel {
                 accumulate(s.s, 0, tile, rows, values.f32, p.cache.valueIndex(b, kvh, slot), p.cache.valueStride(), n,
                         dv, s.alpha, s.acc);
             } else {
-                for (int j = 0; j < n; j += sub) {
-                    int m = Math.min(sub, n - j);
-                    convert(values, row0 + j, m, s.vt, 0);
-                    // The tile's rescale applies once, with its first sub-block.
-                    accumulate(s.s, j, tile, rows, s.vt, 0, dv, m, dv, j == 0 ? s.alpha : s.ones, s.acc);
-                }
+                storedAccumulate(s, rows, dv, values, row0, n, sub, tile);
             }
             pos += n;
         }

@@ -14,6 +14,11 @@ final class KvStore {
     final byte[] i8;
     /** INT8 only: the scale of each row. */
     final float[] scales;
+    /**
+     * FP16 only: whether any row written so far holds an infinity or NaN (never reset). Kernels that widen fp16
+     * by bit operations are exact only for finite values and check this first.
+     */
+    boolean nonFinite;
 
     KvStore(KvType type, int rows, int dim) {
         this.type = type;
@@ -47,9 +52,13 @@ final class KvStore {
         switch (type) {
             case FP32 -> System.arraycopy(src, srcOffset, f32, o, dim);
             case FP16 -> {
+                boolean special = false;
                 for (int d = 0; d < dim; d++) {
-                    f16[o + d] = Float.floatToFloat16(src[srcOffset + d]);
+                    short h = Float.floatToFloat16(src[srcOffset + d]);
+                    f16[o + d] = h;
+                    special |= (h & 0x7c00) == 0x7c00; // all-ones exponent: infinity or NaN
                 }
+                nonFinite |= special;
             }
             case BF16 -> {
                 for (int d = 0; d < dim; d++) {

@@ -15,16 +15,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The decode kernel's arithmetic on the Vector API with SIMD lanes running over the head dimension: one query
  * row against one key at a time (the query row held in registers when it is 4 or 8 vectors long), P·V
- * accumulated along D in eight independent chains, and fp16/bf16/int8 sub-blocks widened to fp32 into an
- * L1-resident buffer (fp16 by the hardware conversion C2 emits for {@link Float#float16ToFloat}). Loaded
- * reflectively by {@link DecodeAttention} only when the Vector API is readable.
+ * accumulated along D in eight independent chains. Reduced-precision rows reach fp32 in one of two ways: a
+ * block of one row (Sq = 1 without GQA) widens fp16/bf16 in registers inside its dot products and P·V, by
+ * integer operations (see {@link #widensInRegisters}); larger blocks, int8, and fp16 stores holding an
+ * infinity or NaN widen each sub-block once into an L1-resident buffer that all rows read (fp16 by the hardware
+ * conversion C2 emits for {@link Float#float16ToFloat}). Loaded reflectively by {@link DecodeAttention} only
+ * when the Vector API is readable.
  *
- * <p>Why not widen 16-bit elements in registers inside the dot products? The Vector API has no half-precision
- * conversion, so it takes three to four integer and float operations per vector; measured with the data in L1
- * (D=128, per query row and key), reading pairs of 16-bit elements per int lane and widening them in blocks of
- * four vectors cost 13–15 ns for q·k and 12–17 ns for P·V, against ~6 ns to widen a row plus ~5.5 ns for each
- * fp32 kernel. A straight-line row of eight such conversions would be cheaper, but it exceeded C2's IR node
- * budget for inlining, and the kernel then boxed its vectors (100+ ns).
+ * <p>In-register widening is written as loops of one- and two-vector steps, not as straight-line rows: eight
+ * widenings in a row exceeded C2's IR node budget for inlining, and the kernel then boxed its vectors.
  */
 final class VectorDecodeKernel extends DecodeKernel {
     private static final VectorSpecies<Float> F = VectorProbe.floatSpecies();
@@ -37,6 +36,17 @@ final class VectorDecodeKernel extends DecodeKernel {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class,
             VectorShape.forBitSize(Math.max(64, Simd.vectorBits() / 4)));
     private static final int BYTE_PARTS = B.length() / VL;
+    /**
+     * Most rows per block for which 16-bit rows are widened in registers rather than once into a buffer: with
+     * two or more rows the buffer, widened once for all of them, was as fast or faster (H=32, D=128, L=8192, one
+     * thread: Hkv=16 fp16 5.1–5.7 ms buffered against 5.8–6.0; Hkv=8 bf16 4.4–5.2 against 5.3–5.4).
+     */
+    static final int DIRECT_ROWS = 1;
+    /** In-register widening of bf16 ({@link #widensInRegisters}): the bits are the top half of a float's. */
+    private static final int BF16_SHIFT = 16, BF16_MASK = -1;
+    /** In-register widening of fp16: sign and 15 value bits moved to a float's, then times 2¹¹². */
+    private static final int HALF_SHIFT = 13, HALF_MASK = 0x8FFFFFFF;
+    private static final float HALF_UNIT = 0x1p112f;
     /**
      * Lane permutations of a fixed-order horizontal sum: lane i plus lane i XOR (VL/2), then XOR (VL/4), … .
      * Not {@code reduceLanes(ADD)}, whose summation order is unspecified and differs between the interpreter and
@@ -211,6 +221,152 @@ final class VectorDecodeKernel extends DecodeKernel {
                 float x = acc[ao + d] * a;
                 for (int j = 0; j < n; j++) {
                     x += p[po + j] * v[vOff + j * vStride + d];
+                }
+                acc[ao + d] = x;
+            }
+        }
+    }
+
+    /**
+     * 16-bit keys are widened in registers inside the dot products, for blocks of at most
+     * {@link #DIRECT_ROWS} rows (see {@link #widensInRegisters}); int8, and larger blocks, take the default
+     * widen-then-fp32 path, which widens each row once for all rows of the block.
+     */
+    @Override
+    void storedScores(Scratch s, int rows, int dk, KvStore keys, int row0, int n, int sub, float scale,
+                      int stride) {
+        if (widensInRegisters(keys, rows)) {
+            boolean half = keys.type == KvType.FP16;
+            halfScores(s.q, rows, dk, keys.f16, row0 * dk, n, scale, s.s, stride, half ? HALF_SHIFT : BF16_SHIFT,
+                    half ? HALF_MASK : BF16_MASK, half ? HALF_UNIT : 1f);
+        } else {
+            super.storedScores(s, rows, dk, keys, row0, n, sub, scale, stride);
+        }
+    }
+
+    /** 16-bit values are widened in registers inside P·V, as for {@link #storedScores}. */
+    @Override
+    void storedAccumulate(Scratch s, int rows, int dv, KvStore values, int row0, int n, int sub, int stride) {
+        if (widensInRegisters(values, rows)) {
+            boolean half = values.type == KvType.FP16;
+            // In sub-blocks: each pass over D reads part of every row, and the next pass finds the rest in L1.
+            for (int j = 0; j < n; j += sub) {
+                halfAccumulate(s.s, j, stride, rows, values.f16, (row0 + j) * dv, Math.min(sub, n - j), dv,
+                        j == 0 ? s.alpha : s.ones, s.acc, half ? HALF_SHIFT : BF16_SHIFT,
+                        half ? HALF_MASK : BF16_MASK, half ? HALF_UNIT : 1f);
+            }
+        } else {
+            super.storedAccumulate(s, rows, dv, values, row0, n, sub, stride);
+        }
+    }
+
+    /**
+     * Whether a block of {@code rows} rows reads a store's 16-bit rows directly, widening them in registers: a
+     * sign extension, a shift and a mask give a float's bits, {@code (x << shift) & mask}, and that float times
+     * {@code unit} is the element. For bf16 (the top half of a float) the shift is 16 and the unit 1. For fp16
+     * the shift is 13 and the mask keeps the sign and 15 value bits: those bits, read as a float, are the
+     * element times 2⁻¹¹² for every finite value, normal or subnormal, so the unit is 2¹¹². Infinities and NaN
+     * would come out finite, so a store that holds any takes the buffered path, whose hardware conversion is
+     * exact for them. Why bother: widening into a buffer costs a 64-byte store per vector, and with one row per
+     * key that store-bound pass cost as much as the arithmetic (H=32, D=128, L=8192, one thread, alternating
+     * runs: bf16 10.1–10.7 ms a step buffered, 7.5–7.9 ms widened in registers; fp16 9.2–12.7 against 7.6–8.5).
+     */
+    private static boolean widensInRegisters(KvStore store, int rows) {
+        return rows <= DIRECT_ROWS && (store.type == KvType.BF16 || store.type == KvType.FP16 && !store.nonFinite);
+    }
+
+    /**
+     * {@link #scores} against {@code n} contiguous 16-bit rows of {@code dk} elements from {@code kOff}, widened
+     * as {@link #widensInRegisters} describes. One flat method with every vector in a local: a helper returning
+     * the widened vector would be boxed whenever C2 declined to inline it, and two chains of one-vector steps
+     * keep the method under C2's inlining node budget (eight widenings in a row did not stay under it).
+     */
+    private static void halfScores(float[] q, int rows, int dk, short[] k, int kOff, int n, float scale, float[] s,
+                                   int stride, int shift, int mask, float unit) {
+        int dk2 = dk - dk % (2 * VL), dkV = F.loopBound(dk);
+        for (int r = 0; r < rows; r++) {
+            int qo = r * dk, so = r * stride;
+            for (int j = 0, k0 = kOff; j < n; j++, k0 += dk) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0;
+                int d = 0;
+                for (; d < dk2; d += 2 * VL) {
+                    IntVector w0 = (IntVector) ShortVector.fromArray(S, k, k0 + d)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    IntVector w1 = (IntVector) ShortVector.fromArray(S, k, k0 + d + VL)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    c0 = FloatVector.fromArray(F, q, qo + d).fma(w0.lanewise(VectorOperators.LSHL, shift)
+                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().mul(unit), c0);
+                    c1 = FloatVector.fromArray(F, q, qo + d + VL).fma(w1.lanewise(VectorOperators.LSHL, shift)
+                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().mul(unit), c1);
+                }
+                for (; d < dkV; d += VL) {
+                    IntVector w0 = (IntVector) ShortVector.fromArray(S, k, k0 + d)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    c0 = FloatVector.fromArray(F, q, qo + d).fma(w0.lanewise(VectorOperators.LSHL, shift)
+                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().mul(unit), c0);
+                }
+                float s0 = fold(c0.add(c1));
+                for (; d < dk; d++) {
+                    s0 += q[qo + d] * (Float.intBitsToFloat((k[k0 + d] << shift) & mask) * unit);
+                }
+                s[so + j] = scale * s0;
+            }
+        }
+    }
+
+    /**
+     * {@link #accumulate} against {@code n} contiguous 16-bit rows of {@code dv} elements from {@code vOff},
+     * widened as {@link #widensInRegisters} describes: four accumulator vectors along D per pass. The unit
+     * multiplies the probability instead of every element: {@code (p·unit)·x} is exactly {@code p·v}, since
+     * both factors are scaled by powers of two, so the FMA rounds the same sum.
+     */
+    private static void halfAccumulate(float[] p, int pOff, int stride, int rows, short[] v, int vOff, int n,
+                                       int dv, float[] alpha, float[] acc, int shift, int mask, float unit) {
+        for (int r = 0; r < rows; r++) {
+            int ao = r * dv, po = r * stride + pOff;
+            float a = alpha[r];
+            int d = 0;
+            for (; d + 4 * VL <= dv; d += 4 * VL) {
+                FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
+                FloatVector a1 = FloatVector.fromArray(F, acc, ao + d + VL).mul(a);
+                FloatVector a2 = FloatVector.fromArray(F, acc, ao + d + 2 * VL).mul(a);
+                FloatVector a3 = FloatVector.fromArray(F, acc, ao + d + 3 * VL).mul(a);
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                    FloatVector pj = FloatVector.broadcast(F, p[po + j] * unit);
+                    IntVector w0 = (IntVector) ShortVector.fromArray(S, v, vo).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector w1 = (IntVector) ShortVector.fromArray(S, v, vo + VL)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    IntVector w2 = (IntVector) ShortVector.fromArray(S, v, vo + 2 * VL)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    IntVector w3 = (IntVector) ShortVector.fromArray(S, v, vo + 3 * VL)
+                            .convertShape(VectorOperators.S2I, I, 0);
+                    a0 = w0.lanewise(VectorOperators.LSHL, shift).lanewise(VectorOperators.AND, mask)
+                            .reinterpretAsFloats().fma(pj, a0);
+                    a1 = w1.lanewise(VectorOperators.LSHL, shift).lanewise(VectorOperators.AND, mask)
+                            .reinterpretAsFloats().fma(pj, a1);
+                    a2 = w2.lanewise(VectorOperators.LSHL, shift).lanewise(VectorOperators.AND, mask)
+                            .reinterpretAsFloats().fma(pj, a2);
+                    a3 = w3.lanewise(VectorOperators.LSHL, shift).lanewise(VectorOperators.AND, mask)
+                            .reinterpretAsFloats().fma(pj, a3);
+                }
+                a0.intoArray(acc, ao + d);
+                a1.intoArray(acc, ao + d + VL);
+                a2.intoArray(acc, ao + d + 2 * VL);
+                a3.intoArray(acc, ao + d + 3 * VL);
+            }
+            for (; d + VL <= dv; d += VL) {
+                FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                    IntVector w0 = (IntVector) ShortVector.fromArray(S, v, vo).convertShape(VectorOperators.S2I, I, 0);
+                    a0 = w0.lanewise(VectorOperators.LSHL, shift).lanewise(VectorOperators.AND, mask)
+                            .reinterpretAsFloats().fma(FloatVector.broadcast(F, p[po + j] * unit), a0);
+                }
+                a0.intoArray(acc, ao + d);
+            }
+            for (; d < dv; d++) {
+                float x = acc[ao + d] * a;
+                for (int j = 0; j < n; j++) {
+                    x += p[po + j] * unit * Float.intBitsToFloat((v[vOff + j * dv + d] << shift) & mask);
                 }
                 acc[ao + d] = x;
             }
