@@ -16,10 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * The decode kernel's arithmetic on the Vector API with SIMD lanes running over the head dimension: one query
  * row against one key at a time (the query row held in registers when it is 4 or 8 vectors long), P·V
  * accumulated along D in eight independent chains. Reduced-precision rows reach fp32 in one of two ways: a
- * block of one row (Sq = 1 without GQA) widens fp16/bf16 in registers inside its dot products and P·V, by
- * integer operations (see {@link #widensInRegisters}); larger blocks, int8, and fp16 stores holding an
- * infinity or NaN widen each sub-block once into an L1-resident buffer that all rows read (fp16 by the hardware
- * conversion C2 emits for {@link Float#float16ToFloat}). Loaded reflectively by {@link DecodeAttention} only
+ * block of one row (Sq = 1 without GQA) widens them in registers inside its dot products and P·V (see
+ * {@link #widensInRegisters}); larger blocks, and fp16 stores holding an infinity or NaN, widen each sub-block
+ * once into an L1-resident buffer that all rows read (fp16 by the hardware conversion C2 emits for
+ * {@link Float#float16ToFloat}). Loaded reflectively by {@link DecodeAttention} only
  * when the Vector API is readable.
  *
  * <p>In-register widening is written as loops of one- and two-vector steps, not as straight-line rows: eight
@@ -228,51 +228,154 @@ final class VectorDecodeKernel extends DecodeKernel {
     }
 
     /**
-     * 16-bit keys are widened in registers inside the dot products, for blocks of at most
-     * {@link #DIRECT_ROWS} rows (see {@link #widensInRegisters}); int8, and larger blocks, take the default
+     * Reduced-precision keys are widened in registers inside the dot products, for blocks of at most
+     * {@link #DIRECT_ROWS} rows (see {@link #widensInRegisters}); larger blocks take the default
      * widen-then-fp32 path, which widens each row once for all rows of the block.
      */
     @Override
     void storedScores(Scratch s, int rows, int dk, KvStore keys, int row0, int n, int sub, float scale,
                       int stride) {
-        if (widensInRegisters(keys, rows)) {
+        if (!widensInRegisters(keys, rows)) {
+            super.storedScores(s, rows, dk, keys, row0, n, sub, scale, stride);
+        } else if (keys.type == KvType.INT8) {
+            int8Scores(s.q, rows, dk, keys.i8, keys.scales, row0, n, scale, s.s, stride);
+        } else {
             boolean half = keys.type == KvType.FP16;
             halfScores(s.q, rows, dk, keys.f16, row0 * dk, n, scale, s.s, stride, half ? HALF_SHIFT : BF16_SHIFT,
                     half ? HALF_MASK : BF16_MASK, half ? HALF_UNIT : 1f);
-        } else {
-            super.storedScores(s, rows, dk, keys, row0, n, sub, scale, stride);
         }
     }
 
-    /** 16-bit values are widened in registers inside P·V, as for {@link #storedScores}. */
+    /** Reduced-precision values are widened in registers inside P·V, as for {@link #storedScores}. */
     @Override
     void storedAccumulate(Scratch s, int rows, int dv, KvStore values, int row0, int n, int sub, int stride) {
-        if (widensInRegisters(values, rows)) {
-            boolean half = values.type == KvType.FP16;
-            // In sub-blocks: each pass over D reads part of every row, and the next pass finds the rest in L1.
-            for (int j = 0; j < n; j += sub) {
-                halfAccumulate(s.s, j, stride, rows, values.f16, (row0 + j) * dv, Math.min(sub, n - j), dv,
-                        j == 0 ? s.alpha : s.ones, s.acc, half ? HALF_SHIFT : BF16_SHIFT,
-                        half ? HALF_MASK : BF16_MASK, half ? HALF_UNIT : 1f);
-            }
-        } else {
+        if (!widensInRegisters(values, rows)) {
             super.storedAccumulate(s, rows, dv, values, row0, n, sub, stride);
+            return;
+        }
+        boolean half = values.type == KvType.FP16;
+        // In sub-blocks: each pass over D reads part of every row, and the next pass finds the rest in L1.
+        for (int j = 0; j < n; j += sub) {
+            int m = Math.min(sub, n - j);
+            float[] alpha = j == 0 ? s.alpha : s.ones;
+            if (values.type == KvType.INT8) {
+                int8Accumulate(s.s, j, stride, rows, values.i8, values.scales, row0 + j, m, dv, alpha, s.acc);
+            } else {
+                halfAccumulate(s.s, j, stride, rows, values.f16, (row0 + j) * dv, m, dv, alpha, s.acc,
+                        half ? HALF_SHIFT : BF16_SHIFT, half ? HALF_MASK : BF16_MASK, half ? HALF_UNIT : 1f);
+            }
         }
     }
 
     /**
-     * Whether a block of {@code rows} rows reads a store's 16-bit rows directly, widening them in registers: a
-     * sign extension, a shift and a mask give a float's bits, {@code (x << shift) & mask}, and that float times
-     * {@code unit} is the element. For bf16 (the top half of a float) the shift is 16 and the unit 1. For fp16
-     * the shift is 13 and the mask keeps the sign and 15 value bits: those bits, read as a float, are the
-     * element times 2⁻¹¹² for every finite value, normal or subnormal, so the unit is 2¹¹². Infinities and NaN
-     * would come out finite, so a store that holds any takes the buffered path, whose hardware conversion is
-     * exact for them. Why bother: widening into a buffer costs a 64-byte store per vector, and with one row per
-     * key that store-bound pass cost as much as the arithmetic (H=32, D=128, L=8192, one thread, alternating
-     * runs: bf16 10.1–10.7 ms a step buffered, 7.5–7.9 ms widened in registers; fp16 9.2–12.7 against 7.6–8.5).
+     * Whether a block of {@code rows} rows reads a store's reduced-precision rows directly, widening them in
+     * registers. Why bother: widening into a buffer costs a 64-byte store per vector, and with one row per key
+     * that store-bound pass cost as much as the arithmetic (H=32, D=128, L=8192, one thread, alternating runs:
+     * bf16 10.1–10.7 ms a step buffered, 7.5–7.9 ms widened in registers; fp16 9.2–12.7 against 7.6–8.5).
+     *
+     * <p>16-bit elements: a sign extension, a shift and a mask give a float's bits, {@code (x << shift) & mask},
+     * and that float times {@code unit} is the element. For bf16 (the top half of a float) the shift is 16 and
+     * the unit 1. For fp16 the shift is 13 and the mask keeps the sign and 15 value bits: those bits, read as a
+     * float, are the element times 2⁻¹¹² for every finite value, normal or subnormal, so the unit is 2¹¹².
+     * Infinities and NaN would come out finite, so an fp16 store that holds any takes the buffered path, whose
+     * hardware conversion is exact for them. int8: each byte converts to a float exactly and the row's scale
+     * multiplies the dot product, or the probability, once per key; that needs a byte vector with as many lanes
+     * as a float vector (256 bits and wider).
      */
     private static boolean widensInRegisters(KvStore store, int rows) {
-        return rows <= DIRECT_ROWS && (store.type == KvType.BF16 || store.type == KvType.FP16 && !store.nonFinite);
+        return rows <= DIRECT_ROWS && switch (store.type) {
+            case BF16 -> true;
+            case FP16 -> !store.nonFinite;
+            case INT8 -> BYTE_PARTS == 1;
+            case FP32 -> false;
+        };
+    }
+
+    /**
+     * {@link #scores} against {@code n} int8 rows of {@code dk} elements from row {@code row0}, each byte
+     * converted to a float in registers and the row's scale applied to the finished dot product.
+     */
+    private static void int8Scores(float[] q, int rows, int dk, byte[] k, float[] scales, int row0, int n,
+                                   float scale, float[] s, int stride) {
+        int dk2 = dk - dk % (2 * VL), dkV = F.loopBound(dk);
+        for (int r = 0; r < rows; r++) {
+            int qo = r * dk, so = r * stride;
+            for (int j = 0, k0 = row0 * dk; j < n; j++, k0 += dk) {
+                FloatVector c0 = FloatVector.zero(F), c1 = c0;
+                int d = 0;
+                for (; d < dk2; d += 2 * VL) {
+                    FloatVector w0 = (FloatVector) ByteVector.fromArray(B, k, k0 + d)
+                            .convertShape(VectorOperators.B2F, F, 0);
+                    FloatVector w1 = (FloatVector) ByteVector.fromArray(B, k, k0 + d + VL)
+                            .convertShape(VectorOperators.B2F, F, 0);
+                    c0 = FloatVector.fromArray(F, q, qo + d).fma(w0, c0);
+                    c1 = FloatVector.fromArray(F, q, qo + d + VL).fma(w1, c1);
+                }
+                for (; d < dkV; d += VL) {
+                    FloatVector w0 = (FloatVector) ByteVector.fromArray(B, k, k0 + d)
+                            .convertShape(VectorOperators.B2F, F, 0);
+                    c0 = FloatVector.fromArray(F, q, qo + d).fma(w0, c0);
+                }
+                float s0 = fold(c0.add(c1));
+                for (; d < dk; d++) {
+                    s0 += q[qo + d] * k[k0 + d];
+                }
+                s[so + j] = scale * (scales[row0 + j] * s0);
+            }
+        }
+    }
+
+    /**
+     * {@link #accumulate} against {@code n} int8 rows of {@code dv} elements from row {@code row0}: each
+     * probability times its row's scale, then times the bytes converted to floats in registers.
+     */
+    private static void int8Accumulate(float[] p, int pOff, int stride, int rows, byte[] v, float[] scales, int row0,
+                                       int n, int dv, float[] alpha, float[] acc) {
+        int vOff = row0 * dv;
+        for (int r = 0; r < rows; r++) {
+            int ao = r * dv, po = r * stride + pOff;
+            float a = alpha[r];
+            int d = 0;
+            for (; d + 4 * VL <= dv; d += 4 * VL) {
+                FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
+                FloatVector a1 = FloatVector.fromArray(F, acc, ao + d + VL).mul(a);
+                FloatVector a2 = FloatVector.fromArray(F, acc, ao + d + 2 * VL).mul(a);
+                FloatVector a3 = FloatVector.fromArray(F, acc, ao + d + 3 * VL).mul(a);
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                    FloatVector pj = FloatVector.broadcast(F, p[po + j] * scales[row0 + j]);
+                    FloatVector w0 = (FloatVector) ByteVector.fromArray(B, v, vo).convertShape(VectorOperators.B2F, F, 0);
+                    FloatVector w1 = (FloatVector) ByteVector.fromArray(B, v, vo + VL)
+                            .convertShape(VectorOperators.B2F, F, 0);
+                    FloatVector w2 = (FloatVector) ByteVector.fromArray(B, v, vo + 2 * VL)
+                            .convertShape(VectorOperators.B2F, F, 0);
+                    FloatVector w3 = (FloatVector) ByteVector.fromArray(B, v, vo + 3 * VL)
+                            .convertShape(VectorOperators.B2F, F, 0);
+                    a0 = w0.fma(pj, a0);
+                    a1 = w1.fma(pj, a1);
+                    a2 = w2.fma(pj, a2);
+                    a3 = w3.fma(pj, a3);
+                }
+                a0.intoArray(acc, ao + d);
+                a1.intoArray(acc, ao + d + VL);
+                a2.intoArray(acc, ao + d + 2 * VL);
+                a3.intoArray(acc, ao + d + 3 * VL);
+            }
+            for (; d + VL <= dv; d += VL) {
+                FloatVector a0 = FloatVector.fromArray(F, acc, ao + d).mul(a);
+                for (int j = 0, vo = vOff + d; j < n; j++, vo += dv) {
+                    FloatVector w0 = (FloatVector) ByteVector.fromArray(B, v, vo).convertShape(VectorOperators.B2F, F, 0);
+                    a0 = w0.fma(FloatVector.broadcast(F, p[po + j] * scales[row0 + j]), a0);
+                }
+                a0.intoArray(acc, ao + d);
+            }
+            for (; d < dv; d++) {
+                float x = acc[ao + d] * a;
+                for (int j = 0; j < n; j++) {
+                    x += p[po + j] * scales[row0 + j] * v[vOff + j * dv + d];
+                }
+                acc[ao + d] = x;
+            }
+        }
     }
 
     /**
