@@ -35,6 +35,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Micro-kernels are single flat methods with their accumulators in locals, because the JIT's inlining
  * budget would otherwise leave vectors boxed on the heap.
+ *
+ * <p>Running maxima are taken by compare and blend, {@code m.blend(x, m.lt(x))}, not {@code FloatVector.max}:
+ * that one follows {@link Math#max}'s rules for NaN and signed zeros, which x86 has no single instruction for,
+ * and its fix-up sequence made the softmax passes markedly slower (see docs/PERFORMANCE.md, session 5). A NaN
+ * score is therefore skipped by the max, but its {@code exp} is NaN and still reaches the row's sum and
+ * output; a row is empty (output 0, LSE {@code -inf}) only when its max stayed {@code -inf} and its sum 0.
  */
 final class VectorFlashAttention implements AttentionKernel {
     private static final VectorSpecies<Float> F = VectorProbe.floatSpecies();
@@ -269,7 +275,7 @@ final class VectorFlashAttention implements AttentionKernel {
                 FloatVector sv = FloatVector.fromArray(F, st, o)
                         .fma(sc, FloatVector.fromArray(F, pos, posBase + c * VL - jj));
                 sv.intoArray(st, o);
-                mx = mx.max(sv);
+                mx = mx.blend(sv, mx.lt(sv));
             }
             mx.intoArray(tileMax, c * VL);
         }
@@ -379,14 +385,26 @@ final class VectorFlashAttention implements AttentionKernel {
                 a32.intoArray(st, o + 3 * br + 2 * VL);
                 a33.intoArray(st, o + 3 * br + 3 * VL);
                 if (d1 == dk) { // the sums are complete: fold them into the tile max
-                    FloatVector.fromArray(F, tileMax, 0).max(a00).max(a10).max(a20).max(a30)
-                            .intoArray(tileMax, 0);
-                    FloatVector.fromArray(F, tileMax, VL).max(a01).max(a11).max(a21).max(a31)
-                            .intoArray(tileMax, VL);
-                    FloatVector.fromArray(F, tileMax, 2 * VL).max(a02).max(a12).max(a22).max(a32)
-                            .intoArray(tileMax, 2 * VL);
-                    FloatVector.fromArray(F, tileMax, 3 * VL).max(a03).max(a13).max(a23).max(a33)
-                            .intoArray(tileMax, 3 * VL);
+                    FloatVector m0 = FloatVector.fromArray(F, tileMax, 0);
+                    m0 = m0.blend(a00, m0.lt(a00));
+                    m0 = m0.blend(a10, m0.lt(a10));
+                    m0 = m0.blend(a20, m0.lt(a20));
+                    m0.blend(a30, m0.lt(a30)).intoArray(tileMax, 0);
+                    FloatVector m1 = FloatVector.fromArray(F, tileMax, VL);
+                    m1 = m1.blend(a01, m1.lt(a01));
+                    m1 = m1.blend(a11, m1.lt(a11));
+                    m1 = m1.blend(a21, m1.lt(a21));
+                    m1.blend(a31, m1.lt(a31)).intoArray(tileMax, VL);
+                    FloatVector m2 = FloatVector.fromArray(F, tileMax, 2 * VL);
+                    m2 = m2.blend(a02, m2.lt(a02));
+                    m2 = m2.blend(a12, m2.lt(a12));
+                    m2 = m2.blend(a22, m2.lt(a22));
+                    m2.blend(a32, m2.lt(a32)).intoArray(tileMax, 2 * VL);
+                    FloatVector m3 = FloatVector.fromArray(F, tileMax, 3 * VL);
+                    m3 = m3.blend(a03, m3.lt(a03));
+                    m3 = m3.blend(a13, m3.lt(a13));
+                    m3 = m3.blend(a23, m3.lt(a23));
+                    m3.blend(a33, m3.lt(a33)).intoArray(tileMax, 3 * VL);
                 }
             }
         }
@@ -414,10 +432,14 @@ final class VectorFlashAttention implements AttentionKernel {
                 a2.intoArray(st, o + 2 * VL);
                 a3.intoArray(st, o + 3 * VL);
                 if (d1 == dk) {
-                    FloatVector.fromArray(F, tileMax, 0).max(a0).intoArray(tileMax, 0);
-                    FloatVector.fromArray(F, tileMax, VL).max(a1).intoArray(tileMax, VL);
-                    FloatVector.fromArray(F, tileMax, 2 * VL).max(a2).intoArray(tileMax, 2 * VL);
-                    FloatVector.fromArray(F, tileMax, 3 * VL).max(a3).intoArray(tileMax, 3 * VL);
+                    FloatVector m0 = FloatVector.fromArray(F, tileMax, 0);
+                    m0.blend(a0, m0.lt(a0)).intoArray(tileMax, 0);
+                    FloatVector m1 = FloatVector.fromArray(F, tileMax, VL);
+                    m1.blend(a1, m1.lt(a1)).intoArray(tileMax, VL);
+                    FloatVector m2 = FloatVector.fromArray(F, tileMax, 2 * VL);
+                    m2.blend(a2, m2.lt(a2)).intoArray(tileMax, 2 * VL);
+                    FloatVector m3 = FloatVector.fromArray(F, tileMax, 3 * VL);
+                    m3.blend(a3, m3.lt(a3)).intoArray(tileMax, 3 * VL);
                 }
             }
         }
@@ -497,7 +519,7 @@ final class VectorFlashAttention implements AttentionKernel {
                     sv = sv.reinterpretAsInts().blend(NEG_INF_BITS, allowed.not()).reinterpretAsFloats();
                 }
                 sv.intoArray(st, o);
-                mx = mx.max(sv);
+                mx = mx.blend(sv, mx.lt(sv));
             }
             mx.intoArray(tileMax, co);
         }
@@ -618,7 +640,7 @@ final class VectorFlashAttention implements AttentionKernel {
         float[] oa = p.out.array();
         for (int r = 0; r < n; r++) {
             float m = s.m[r];
-            boolean empty = m == NEG_INF;
+            boolean empty = m == NEG_INF && s.l[r] == 0f; // a NaN score leaves m at -inf but makes l NaN
             float sum = s.l[r];
             int base = p.out.index(b, h, i0 + r, 0);
             for (int d = 0; d < p.dv; d++) {

@@ -269,6 +269,24 @@ class AttentionPropertyTest {
         });
     }
 
+    /**
+     * Query 0 under top-left causal alignment sees only key 0; a NaN there must give a NaN row, not the empty
+     * row's 0 and -inf (the running max skips NaN scores, so emptiness must not be judged by the max alone).
+     */
+    @Test
+    void aNanScoreOnARowsOnlyAllowedKeyGivesNaNNotAnEmptyRow() {
+        Property.check("NaN on the only allowed key", 0.5, r -> AttentionCase.plain(r, 80, 40), c -> {
+            Tensor k = c.k();
+            k.set(0, 0, 0, 0, Float.NaN);
+            AttentionOptions causal = AttentionOptions.builder().causal(CausalAlignment.TOP_LEFT).build();
+            AttentionResult res = SERIAL.forwardWithLse(c.q(), k, c.v(), causal);
+            for (int d = 0; d < c.dv(); d++) {
+                assertTrue(Float.isNaN(res.output().get(0, 0, 0, d)), "row 0 must be NaN");
+            }
+            assertTrue(Float.isNaN(res.lse(0, 0, 0)), "row 0's LSE must be NaN");
+        });
+    }
+
     static int[] permutation(Random r, int n) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
