@@ -1,9 +1,10 @@
 package dev.flashvec.decode;
 
 /**
- * How a {@link KvCache} stores keys and values. Every type is converted to fp32 before any arithmetic, so
- * only the rounding at {@linkplain KvCache#append append} differs; the bounds below are per element, relative
- * to the fp32 value written (see docs/SEMANTICS.md for their effect on attention outputs).
+ * How a {@link KvCache} stores keys and values. Stored elements are converted to fp32 exactly before any
+ * arithmetic (for INT8 the byte; its row's scale multiplies that row's dot product or probability), so
+ * essentially only the rounding at {@linkplain KvCache#append append} differs; the bounds below are per
+ * element, relative to the fp32 value written (see docs/SEMANTICS.md for their effect on attention outputs).
  */
 public enum KvType {
     /** IEEE binary32, exact. */
