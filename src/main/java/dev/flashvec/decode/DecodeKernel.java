@@ -12,7 +12,8 @@ import java.util.Arrays;
  * <p>Keys stream in tiles of {@link DecodeProblem#tileKeys} contiguous storage rows (sized from the L2 cache);
  * every row of the block reads the same tile while it is in L2, so a KV head's cache is read from memory once
  * per chunk whatever the group size. Reduced-precision tiles are widened in L1-sized sub-blocks, just before
- * their dot products or P·V read them.
+ * their dot products or P·V read them ({@link #storedScores}, {@link #storedAccumulate}; a subclass may
+ * instead widen in registers).
  */
 abstract class DecodeKernel {
     /** Most query rows (group heads × queries) one task carries. */
