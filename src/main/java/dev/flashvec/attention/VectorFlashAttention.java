@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fused attention forward pass on the Vector API, with SIMD lanes running over <em>queries</em>.
  *
- * <p>Each task owns a block of {@code BLOCK_ROWS = 4·VL} consecutive queries of one (batch, head). The block's
+ * <p>Each task owns a block of {@code BLOCK_ROWS = 4·VL} consecutive queries of one (batch, head), or two
+ * adjacent blocks when the keys are long (see {@link #forward(AttentionProblem, ComputePool, boolean)}). The block's
  * Q is packed once, transposed ({@code qt[d][r]}); the scale is applied to finished dot products, which
  * rounds once instead of once per term. Keys then stream in tiles of
  * {@code KEY_TILE}: for key {@code j}, one vector holds the scores of {@code VL} queries, computed by
@@ -109,20 +110,22 @@ final class VectorFlashAttention implements AttentionKernel {
 
     @Override
     public void forward(AttentionProblem p, ComputePool pool) {
-        forward(p, pool, pairsBlocks(p, CacheSizes.detected().l3()));
+        forward(p, pool, pairsBlocks(p, CacheSizes.detected().l3(), pool.threads()));
     }
 
     /**
      * Whether query blocks run in pairs that share each K/V tile: when one head's K and V together take at least
      * a quarter of the L3 cache ({@code l3Bytes}), so that streaming them again for every 64-query block means
-     * reading them from the far end of L3 or from memory. Measured (D=128, H=8, one thread, alternating runs):
-     * at S=8192 (8 MB per head) pairs ran 85.7–87.8 GFLOP/s against 77.2–83.3 unpaired; at S=4096 and S=2048
-     * the two were within noise of each other (pairs' median 3% lower at S=4096), so smaller problems stay
-     * unpaired.
+     * reading them from the far end of L3 or from memory, and pairs still leave at least two tasks per thread
+     * (pairing must not idle a core). Measured (D=128, H=8, one thread, alternating runs): at S=8192 (8 MB per
+     * head) pairs ran 85.7–87.8 GFLOP/s against 77.2–83.3 unpaired; at S=4096 and S=2048 the two were within
+     * noise of each other (pairs' median 3% lower at S=4096), so smaller problems stay unpaired. Pairing never
+     * changes results, so it may depend on the thread count.
      */
-    static boolean pairsBlocks(AttentionProblem p, long l3Bytes) {
+    static boolean pairsBlocks(AttentionProblem p, long l3Bytes, int threads) {
         long kvBytes = (long) p.sk * (p.dk + p.dv) * Float.BYTES;
-        return kvBytes >= l3Bytes / 4;
+        long pairTasks = (long) p.batch * p.heads * ((p.sq + 2L * BLOCK_ROWS - 1) / (2L * BLOCK_ROWS));
+        return kvBytes >= l3Bytes / 4 && pairTasks >= 2L * threads;
     }
 
     /**
@@ -628,7 +631,8 @@ final class VectorFlashAttention implements AttentionKernel {
         for (int c = 0; c < QV; c++) {
             int co = c * VL;
             FloatVector mOld = FloatVector.fromArray(F, m, co);
-            FloatVector mNew = mOld.max(FloatVector.fromArray(F, tileMax, co).mul(scale));
+            FloatVector tm = FloatVector.fromArray(F, tileMax, co).mul(scale);
+            FloatVector mNew = mOld.blend(tm, mOld.lt(tm));
             FloatVector r = mNew.blend(0f, mNew.eq(NEG_INF));
             mOld.sub(r).intoArray(alpha, co);
             r.intoArray(ref, co);

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * <p>Keys stream in tiles of {@link DecodeProblem#tileKeys} contiguous storage rows (sized from the L2 cache);
  * every row of the block reads the same tile while it is in L2, so a KV head's cache is read from memory once
  * per chunk whatever the group size. Reduced-precision tiles are widened in L1-sized sub-blocks, just before
- * their dot products or P·V read them ({@link #storedScores}, {@link #storedAccumulate}; a subclass may
+ * their dot products or P·V read them ({@link #storedScores}, {@link #storedSubBlock}; a subclass may
  * instead widen in registers).
  */
 abstract class DecodeKernel {
@@ -125,11 +125,19 @@ abstract class DecodeKernel {
      */
     void storedAccumulate(Scratch s, int rows, int dv, KvStore values, int row0, int n, int sub, int stride) {
         for (int j = 0; j < n; j += sub) {
-            int m = Math.min(sub, n - j);
-            convert(values, row0 + j, m, s.vt, 0);
             // The tile's rescale applies once, with its first sub-block.
-            accumulate(s.s, j, stride, rows, s.vt, 0, dv, m, dv, j == 0 ? s.alpha : s.ones, s.acc);
+            storedSubBlock(s, rows, dv, values, row0 + j, j, Math.min(sub, n - j), stride, j == 0 ? s.alpha : s.ones);
         }
+    }
+
+    /**
+     * One sub-block of {@link #storedAccumulate}: stored rows {@code [row, row + m)} against the probabilities
+     * from column {@code pOff}, rescaling by {@code alpha} first; by default widened into {@code s.vt}.
+     */
+    void storedSubBlock(Scratch s, int rows, int dv, KvStore values, int row, int pOff, int m, int stride,
+                        float[] alpha) {
+        convert(values, row, m, s.vt, 0);
+        accumulate(s.s, pOff, stride, rows, s.vt, 0, dv, m, dv, alpha, s.acc);
     }
 
     /**

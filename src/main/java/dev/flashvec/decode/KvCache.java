@@ -45,8 +45,8 @@ public final class KvCache {
         this.slots = b.window > 0 ? b.window + b.maxQueries - 1 : b.capacity;
         Tensor.checkedCount("key cache", batch, kvHeads, slots, keyDim);
         Tensor.checkedCount("value cache", batch, kvHeads, slots, valueDim);
-        this.keys = new KvStore(type, batch * kvHeads * slots, keyDim);
-        this.values = new KvStore(type, batch * kvHeads * slots, valueDim);
+        this.keys = new KvStore(type, batch * kvHeads * slots, keyDim, slots);
+        this.values = new KvStore(type, batch * kvHeads * slots, valueDim, slots);
         this.lengths = new int[batch];
         this.keyView = null;
         this.valueView = null;
@@ -203,11 +203,15 @@ public final class KvCache {
     public void reset(int seq) {
         checkSeq(seq);
         lengths[seq] = 0;
+        keys.forgetSpecials(seq * kvHeads, kvHeads);
+        values.forgetSpecials(seq * kvHeads, kvHeads);
     }
 
     /** Empties every sequence. */
     public void clear() {
         Arrays.fill(lengths, 0);
+        keys.forgetSpecials(0, batch * kvHeads);
+        values.forgetSpecials(0, batch * kvHeads);
     }
 
     /** The stored key of {@code position} (sequence {@code seq}, head {@code head}) as fp32, into {@code dst[0..Dk)}. */

@@ -1,5 +1,7 @@
 package dev.flashvec.decode;
 
+import java.util.Arrays;
+
 /**
  * The storage of one cached tensor (keys or values) of a {@link KvCache}: {@code rows × dim} elements of one
  * {@link KvType}, row {@code r} at {@code r·dim}. Rounds fp32 rows in on write and converts them back to fp32
@@ -14,16 +16,22 @@ final class KvStore {
     final byte[] i8;
     /** INT8 only: the scale of each row. */
     final float[] scales;
+    /** Rows per group (one sequence's slots of one KV head); {@link #specials} has one flag per group. */
+    private final int groupRows;
     /**
-     * FP16 only: whether any row written so far holds an infinity or NaN (never reset). Kernels that widen fp16
-     * by bit operations are exact only for finite values and check this first.
+     * FP16 only: per group, whether a row written since the group was last {@linkplain #forgetSpecials
+     * forgotten} holds an infinity or NaN. Kernels that widen fp16 by bit operations are exact only for finite
+     * values and check {@link #mayHoldNonFinite} first.
      */
-    boolean nonFinite;
+    private final boolean[] specials;
 
-    KvStore(KvType type, int rows, int dim) {
+    /** A store of {@code rows} rows in groups of {@code groupRows} (a divisor of {@code rows}). */
+    KvStore(KvType type, int rows, int dim, int groupRows) {
         this.type = type;
         this.rows = rows;
         this.dim = dim;
+        this.groupRows = groupRows;
+        this.specials = type == KvType.FP16 ? new boolean[Math.max(1, rows / groupRows)] : null;
         int n = Math.multiplyExact(rows, dim);
         f32 = type == KvType.FP32 ? new float[n] : null;
         f16 = type == KvType.FP16 || type == KvType.BF16 ? new short[n] : null;
@@ -44,6 +52,8 @@ final class KvStore {
         this.f16 = null;
         this.i8 = null;
         this.scales = null;
+        this.groupRows = 1;
+        this.specials = null;
     }
 
     /** Stores {@code src[srcOffset + d]}, {@code d < dim}, as row {@code row}, rounded to this type. */
@@ -58,7 +68,7 @@ final class KvStore {
                     f16[o + d] = h;
                     special |= (h & 0x7c00) == 0x7c00; // all-ones exponent: infinity or NaN
                 }
-                nonFinite |= special;
+                specials[row / groupRows] |= special;
             }
             case BF16 -> {
                 for (int d = 0; d < dim; d++) {
@@ -77,6 +87,21 @@ final class KvStore {
                 }
                 scales[row] = scale;
             }
+        }
+    }
+
+    /**
+     * Whether the group of {@code row} may hold an fp16 infinity or NaN: true if one was written since the group
+     * was last forgotten (a ring that has since overwritten it still answers true). Always false for other types.
+     */
+    boolean mayHoldNonFinite(int row) {
+        return specials != null && specials[row / groupRows];
+    }
+
+    /** Forgets the non-finite flags of groups {@code [group0, group0 + count)}, whose rows are all discarded. */
+    void forgetSpecials(int group0, int count) {
+        if (specials != null) {
+            Arrays.fill(specials, group0, group0 + count, false);
         }
     }
 

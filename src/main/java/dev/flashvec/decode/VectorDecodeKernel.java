@@ -235,7 +235,7 @@ final class VectorDecodeKernel extends DecodeKernel {
     @Override
     void storedScores(Scratch s, int rows, int dk, KvStore keys, int row0, int n, int sub, float scale,
                       int stride) {
-        if (!widensInRegisters(keys, rows)) {
+        if (!widensInRegisters(keys, rows, row0)) {
             super.storedScores(s, rows, dk, keys, row0, n, sub, scale, stride);
         } else if (keys.type == KvType.INT8) {
             int8Scores(s.q, rows, dk, keys.i8, keys.scales, row0, n, scale, s.s, stride);
@@ -248,22 +248,17 @@ final class VectorDecodeKernel extends DecodeKernel {
 
     /** Reduced-precision values are widened in registers inside P·V, as for {@link #storedScores}. */
     @Override
-    void storedAccumulate(Scratch s, int rows, int dv, KvStore values, int row0, int n, int sub, int stride) {
-        if (!widensInRegisters(values, rows)) {
-            super.storedAccumulate(s, rows, dv, values, row0, n, sub, stride);
-            return;
-        }
-        boolean half = values.type == KvType.FP16;
-        // In sub-blocks: each pass over D reads part of every row, and the next pass finds the rest in L1.
-        for (int j = 0; j < n; j += sub) {
-            int m = Math.min(sub, n - j);
-            float[] alpha = j == 0 ? s.alpha : s.ones;
-            if (values.type == KvType.INT8) {
-                int8Accumulate(s.s, j, stride, rows, values.i8, values.scales, row0 + j, m, dv, alpha, s.acc);
-            } else {
-                halfAccumulate(s.s, j, stride, rows, values.f16, (row0 + j) * dv, m, dv, alpha, s.acc,
-                        half ? HALF_SHIFT : BF16_SHIFT, half ? HALF_MASK : BF16_MASK, half ? HALF_UNIT : 1f);
-            }
+    void storedSubBlock(Scratch s, int rows, int dv, KvStore values, int row, int pOff, int m, int stride,
+                        float[] alpha) {
+        if (!widensInRegisters(values, rows, row)) {
+            super.storedSubBlock(s, rows, dv, values, row, pOff, m, stride, alpha);
+        } else if (values.type == KvType.INT8) {
+            int8Accumulate(s.s, pOff, stride, rows, values.i8, values.scales, row, m, dv, alpha, s.acc);
+        } else {
+            boolean half = values.type == KvType.FP16;
+            // Called per sub-block: each pass over D reads part of every row, and the next finds the rest in L1.
+            halfAccumulate(s.s, pOff, stride, rows, values.f16, row * dv, m, dv, alpha, s.acc,
+                    half ? HALF_SHIFT : BF16_SHIFT, half ? HALF_MASK : BF16_MASK, half ? HALF_UNIT : 1f);
         }
     }
 
@@ -277,15 +272,20 @@ final class VectorDecodeKernel extends DecodeKernel {
      * and that float times {@code unit} is the element. For bf16 (the top half of a float) the shift is 16 and
      * the unit 1. For fp16 the shift is 13 and the mask keeps the sign and 15 value bits: those bits, read as a
      * float, are the element times 2⁻¹¹² for every finite value, normal or subnormal, so the unit is 2¹¹².
-     * Infinities and NaN would come out finite, so an fp16 store that holds any takes the buffered path, whose
-     * hardware conversion is exact for them. int8: each byte converts to a float exactly and the row's scale
-     * multiplies the dot product, or the probability, once per key; that needs a byte vector with as many lanes
-     * as a float vector (256 bits and wider).
+     * Infinities and NaN would come out finite, so rows of a (sequence, KV head) that has held any since its
+     * last reset take the buffered path, whose hardware conversion is exact for them. int8: each byte converts
+     * to a float exactly and the row's scale multiplies the dot product, or the probability, once per key; that
+     * needs a byte vector with as many lanes as a float vector (256 bits and wider).
+     *
+     * <p>Why the int8 and 16-bit kernels are separate methods with the same loop structure: the widening is the
+     * only difference, and neither way of sharing the rest works under C2. A helper returning the widened vector
+     * is boxed whenever C2 declines to inline it (tens of GB allocated in the harness), and one body with a
+     * branch per format went over C2's inlining node budget, with the same result.
      */
-    private static boolean widensInRegisters(KvStore store, int rows) {
+    private static boolean widensInRegisters(KvStore store, int rows, int row) {
         return rows <= DIRECT_ROWS && switch (store.type) {
             case BF16 -> true;
-            case FP16 -> !store.nonFinite;
+            case FP16 -> !store.mayHoldNonFinite(row);
             case INT8 -> BYTE_PARTS == 1;
             case FP32 -> false;
         };

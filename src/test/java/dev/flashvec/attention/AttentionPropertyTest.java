@@ -271,11 +271,17 @@ class AttentionPropertyTest {
 
     /**
      * Query 0 under top-left causal alignment sees only key 0; a NaN there must give a NaN row, not the empty
-     * row's 0 and -inf (the running max skips NaN scores, so emptiness must not be judged by the max alone).
+     * row's 0 and -inf (the fused kernel's running max skips NaN scores, so emptiness must not be judged by the
+     * max alone). More than 16 queries, so that the fused kernel (not the few-query decode path) runs.
      */
     @Test
     void aNanScoreOnARowsOnlyAllowedKeyGivesNaNNotAnEmptyRow() {
-        Property.check("NaN on the only allowed key", 0.5, r -> AttentionCase.plain(r, 80, 40), c -> {
+        Property.check("NaN on the only allowed key", 0.5, r -> {
+            AttentionCase c = AttentionCase.plain(r, 80, 40);
+            return new AttentionCase(c.batch(), c.kvHeads(), c.group(), 17 + r.nextInt(64), c.sk(), c.dk(), c.dv(),
+                    c.storage(), c.scale(), c.softcap(), c.causal(), c.windowLeft(), c.windowRight(), c.maskKind(),
+                    c.maskBatch(), c.maskHeads(), c.kvLengths(), c.valueSeed());
+        }, c -> {
             Tensor k = c.k();
             k.set(0, 0, 0, 0, Float.NaN);
             AttentionOptions causal = AttentionOptions.builder().causal(CausalAlignment.TOP_LEFT).build();

@@ -39,7 +39,7 @@ record DecodeCase(int batch, int kvHeads, int group, int sq, int dk, int dv, KvT
 
     /**
      * A head dimension of exactly 4 or 8 vectors of the running width (64 or 128 with 512-bit vectors), the sizes
-     * the vector decode kernel has straight-line paths for (and reads fp16/bf16 in registers for).
+     * the vector decode kernel has straight-line fp32 q·k paths for.
      */
     static int registerDim(Random r) {
         int lanes = Math.max(128, Simd.vectorBits()) / Float.SIZE;
@@ -131,7 +131,7 @@ record DecodeCase(int batch, int kvHeads, int group, int sq, int dk, int dv, KvT
     /** {@code t} with every row rounded as the cache stores it. */
     Tensor rounded(Tensor t) {
         Tensor out = t.copy(Layout.BHSD);
-        KvStore one = new KvStore(type, 1, t.dim());
+        KvStore one = new KvStore(type, 1, t.dim(), 1);
         float[] a = out.array();
         for (int row = 0; row < a.length / t.dim(); row++) {
             one.write(0, a, row * t.dim());
