@@ -2,9 +2,10 @@ package dev.flashvec.decode;
 
 /**
  * How a {@link KvCache} stores keys and values. Stored elements are converted to fp32 exactly before any
- * arithmetic (for INT8 the byte; its row's scale multiplies that row's dot product or probability), so
- * essentially only the rounding at {@linkplain KvCache#append append} differs; the bounds below are per
- * element, relative to the fp32 value written (see docs/SEMANTICS.md for their effect on attention outputs).
+ * arithmetic (for INT8 the byte, its row's scale multiplying that row's dot product or probability; for FP16
+ * on the in-register path an exact power-of-two scaling of the value), so essentially only the rounding at
+ * {@linkplain KvCache#append append} differs; the bounds below are per element, relative to the fp32 value
+ * written (see docs/SEMANTICS.md for their effect on attention outputs).
  */
 public enum KvType {
     /** IEEE binary32, exact. */
