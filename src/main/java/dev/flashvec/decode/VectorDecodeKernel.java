@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * row against one key at a time (the query row held in registers when it is 4 or 8 vectors long), P·V
  * accumulated along D in eight independent chains. Reduced-precision rows reach fp32 in one of two ways: a
  * block of one row (e.g. Sq = 1 without GQA) widens them in registers inside its dot products and P·V (see
- * {@link #widensInRegisters}); larger blocks, and fp16 stores holding an infinity or NaN, widen each sub-block
+ * {@link #widensInRegisters}); larger blocks, and fp16 rows of a (sequence, KV head) that has held an infinity
+ * or NaN, widen each sub-block
  * once into an L1-resident buffer that all rows read (fp16 by the hardware conversion C2 emits for
  * {@link Float#float16ToFloat}). Loaded reflectively by {@link DecodeAttention} only
  * when the Vector API is readable.
