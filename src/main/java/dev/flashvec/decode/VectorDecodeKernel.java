@@ -381,10 +381,7 @@ final class VectorDecodeKernel extends DecodeKernel {
 
     /**
      * {@link #scores} against {@code n} contiguous 16-bit rows of {@code dk} elements from {@code kOff}, widened
-     * as {@link #widensInRegisters} describes, with the unit applied once to each finished dot product rather
-     * than to every element. For fp16 the products and sums are then exact 2⁻¹¹² scalings of the unscaled ones,
-     * except where a partial sum falls under 2⁻¹²⁶ (a score under 2⁻¹⁴ in magnitude): there its rounding step
-     * is 2⁻³⁷ of the unscaled score, far below anything exp can resolve near 0. One flat method with every vector in a local: a helper returning
+     * as {@link #widensInRegisters} describes. One flat method with every vector in a local: a helper returning
      * the widened vector would be boxed whenever C2 declined to inline it, and two chains of one-vector steps
      * keep the method under C2's inlining node budget (eight widenings in a row did not stay under it).
      */
@@ -402,21 +399,21 @@ final class VectorDecodeKernel extends DecodeKernel {
                     IntVector w1 = (IntVector) ShortVector.fromArray(S, k, k0 + d + VL)
                             .convertShape(VectorOperators.S2I, I, 0);
                     c0 = FloatVector.fromArray(F, q, qo + d).fma(w0.lanewise(VectorOperators.LSHL, shift)
-                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats(), c0);
+                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().mul(unit), c0);
                     c1 = FloatVector.fromArray(F, q, qo + d + VL).fma(w1.lanewise(VectorOperators.LSHL, shift)
-                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats(), c1);
+                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().mul(unit), c1);
                 }
                 for (; d < dkV; d += VL) {
                     IntVector w0 = (IntVector) ShortVector.fromArray(S, k, k0 + d)
                             .convertShape(VectorOperators.S2I, I, 0);
                     c0 = FloatVector.fromArray(F, q, qo + d).fma(w0.lanewise(VectorOperators.LSHL, shift)
-                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats(), c0);
+                            .lanewise(VectorOperators.AND, mask).reinterpretAsFloats().mul(unit), c0);
                 }
                 float s0 = fold(c0.add(c1));
                 for (; d < dk; d++) {
-                    s0 += q[qo + d] * Float.intBitsToFloat((k[k0 + d] << shift) & mask);
+                    s0 += q[qo + d] * (Float.intBitsToFloat((k[k0 + d] << shift) & mask) * unit);
                 }
-                s[so + j] = scale * (s0 * unit);
+                s[so + j] = scale * s0;
             }
         }
     }
