@@ -273,6 +273,11 @@ final class VectorDecodeKernel extends DecodeKernel {
      * and that float times {@code unit} is the element. For bf16 (the top half of a float) the shift is 16 and
      * the unit 1. For fp16 the shift is 13 and the mask keeps the sign and 15 value bits: those bits, read as a
      * float, are the element times 2⁻¹¹² for every finite value, normal or subnormal, so the unit is 2¹¹².
+     * q·k multiplies every widened element by the unit, so its products and sums are those of the true values;
+     * P·V folds the unit into the probability (exact: both factors scale by powers of two). A scaled element is
+     * a float subnormal only when the fp16 value itself is subnormal (under 2⁻¹⁴), and applying the unit once
+     * per dot product instead would have made partial sums of small scores subnormal too: CPUs without fast
+     * subnormal arithmetic (many Intel cores, as Java leaves FTZ/DAZ off) take microcode assists on those.
      * Infinities and NaN would come out finite, so rows of a (sequence, KV head) that has held any since its
      * last reset take the buffered path, whose hardware conversion is exact for them. int8: each byte converts
      * to a float exactly and the row's scale multiplies the dot product, or the probability, once per key; that
