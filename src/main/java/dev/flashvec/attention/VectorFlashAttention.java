@@ -70,6 +70,10 @@ final class VectorFlashAttention implements AttentionKernel {
         return (int) Math.max(16, Math.min(256, keys));
     }
     private static final int NEG_INF_BITS = Float.floatToRawIntBits(NEG_INF);
+    /** Below this magnitude half an ulp of the softmax reference is at most 1/2 (see expStep). */
+    private static final float EXP_BOUNDED_REF = 0x1p24f;
+    /** log2(e) and ln(2): the running maxima are kept in base 2 (see expStep). */
+    private static final double LOG2E = 1.4426950408889634, LN2 = 0.6931471805599453;
 
     /** Per-block buffers and state, sized for one problem and reused by every block a worker runs. */
     private static final class Scratch {
@@ -619,29 +623,52 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /**
-     * New running max, {@code alpha = exp(m_old − m_new)}, {@code st = exp(scale·st − m_new)} (one rounding,
-     * by FMA) and {@code l = alpha·l + Σ st}, where {@code scale > 0} is the factor not yet applied to
-     * {@code st} and {@code tileMax} (1 when it has been). Rounding is monotonic, so the scaled raw max is the
-     * max of the scaled scores. A lane whose max is still {@code -inf} (nothing allowed yet) uses 0 as its
-     * reference so that {@code -inf − -inf} never makes a NaN.
+     * New running max, {@code alpha = exp(m_old − m_new)}, {@code st = exp(scale·st − m_new)} and
+     * {@code l = alpha·l + Σ st}, where {@code scale > 0} is the factor not yet applied to {@code st} and
+     * {@code tileMax} (1 when it has been).
+     *
+     * <p>Maxima are kept in base 2: {@code m} holds {@code log2(e)·} the max of the scaled scores, and each
+     * probability is {@code 2^(scale₂·st − m)} with {@code scale₂ = scale·log2(e)} rounded once, the argument
+     * rounded once (FMA). Base 2 saves exp's reduction by ln 2 (8 multiply-adds per vector instead of 12); the
+     * cost is that rounding {@code scale₂} perturbs every scaled score by up to 2^-24 of itself, which is
+     * far inside the tolerance. Rounding is monotonic, so the scaled raw max is the max of the scaled scores.
+     * A lane whose max is still {@code -inf} (nothing allowed yet) uses 0 as its reference so that
+     * {@code -inf − -inf} never makes a NaN.
+     *
+     * <p>{@link VectorMath#exp2InPlace} needs every argument at most 127. Here each is at most 0 or NaN, except
+     * by rounding: {@code st ≤ tileMax} and the reference is at least {@code tileMax·scale₂} rounded, so
+     * {@code fma(st, scale₂, −ref)} exceeds 0 by at most half an ulp of the reference: at most 1/2 while
+     * {@code |ref| < 2^24}, so no probability exceeds √2. A tile whose reference is larger (scores near 1e7)
+     * first rounds {@code scale₂·st} in place; the argument {@code st − ref} is then at most 0, and exactly 0
+     * at the max, as fp32 can resolve no finer at that magnitude.
      */
     static void expStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, float scale,
                         float[] ref, float[] sums) {
         final int br = BLOCK_ROWS;
+        float scale2 = (float) (scale * LOG2E);
+        boolean bounded = true;
         for (int c = 0; c < QV; c++) {
             int co = c * VL;
             FloatVector mOld = FloatVector.fromArray(F, m, co);
-            FloatVector tm = FloatVector.fromArray(F, tileMax, co).mul(scale);
+            FloatVector tm = FloatVector.fromArray(F, tileMax, co).mul(scale2);
             FloatVector mNew = mOld.blend(tm, mOld.lt(tm));
             FloatVector r = mNew.blend(0f, mNew.eq(NEG_INF));
+            bounded &= !r.abs().compare(VectorOperators.GE, EXP_BOUNDED_REF).anyTrue();
             mOld.sub(r).intoArray(alpha, co);
             r.intoArray(ref, co);
             mNew.intoArray(m, co);
         }
+        if (!bounded) {
+            for (int o = 0; o < nk * br; o += VL) {
+                FloatVector.fromArray(F, st, o).mul(scale2).intoArray(st, o);
+            }
+            scale2 = 1f;
+        }
         // Vectors never cross these calls (arrays do), so nothing is boxed whether or not C2 inlines them.
-        VectorMath.expInPlace(alpha, 0, VL, QV, 1f, null, 0, null, 0);
+        // alpha's arguments m_old − ref are at most 0 (or NaN): ref is the new max, or 0 when both are -inf.
+        VectorMath.exp2InPlace(alpha, 0, VL, QV, 1f, null, 0, null, 0);
         for (int c = 0; c < QV; c++) {
-            VectorMath.expInPlace(st, c * VL, br, nk, scale, ref, c * VL, sums, c * VL);
+            VectorMath.exp2InPlace(st, c * VL, br, nk, scale2, ref, c * VL, sums, c * VL);
         }
         for (int c = 0; c < QV; c++) {
             int co = c * VL;
@@ -729,7 +756,10 @@ final class VectorFlashAttention implements AttentionKernel {
         }
     }
 
-    /** {@code out[i0+r][d] = ot[d][r] / l[r]} and {@code lse = m + log l}; 0 and {@code -inf} for empty rows. */
+    /**
+     * {@code out[i0+r][d] = ot[d][r] / l[r]} and {@code lse = ln2·m + log l} (m is in base 2); 0 and
+     * {@code -inf} for empty rows.
+     */
     private static void writeRows(AttentionProblem p, Scratch s, int b, int h, int i0, int n) {
         float[] oa = p.out.array();
         for (int r = 0; r < n; r++) {
@@ -741,7 +771,7 @@ final class VectorFlashAttention implements AttentionKernel {
                 oa[base + d] = empty ? 0f : s.ot[d * BLOCK_ROWS + r] / sum;
             }
             if (p.lse != null) {
-                p.lse[(b * p.heads + h) * p.sq + i0 + r] = empty ? NEG_INF : m + (float) Math.log(s.l[r]);
+                p.lse[(b * p.heads + h) * p.sq + i0 + r] = empty ? NEG_INF : (float) (LN2 * m + Math.log(s.l[r]));
             }
         }
     }

@@ -22,6 +22,11 @@ class VectorMathTest {
         VectorMath.expInPlace(a, 0, VectorMath.lanes(), a.length / VectorMath.lanes(), 1f, null, 0, null, 0);
     }
 
+    /** 2^x over a whole array, as one column of vectors. */
+    static void exp2(float[] a) {
+        VectorMath.exp2InPlace(a, 0, VectorMath.lanes(), a.length / VectorMath.lanes(), 1f, null, 0, null, 0);
+    }
+
     /** tanh over a whole array, as one column of vectors. */
     static void tanh(float[] a) {
         VectorMath.tanhInPlace(a, 0, VectorMath.lanes(), a.length / VectorMath.lanes(), new float[a.length]);
@@ -51,6 +56,57 @@ class VectorMathTest {
         double ulps = maxUlps(VectorMathTest::exp, Math::exp, -87f, 0f, 400_000);
         System.out.println("exp max ulps on [-87, 0]: " + ulps);
         assertTrue(ulps <= 2, "exp error " + ulps + " ulps");
+    }
+
+    @Test
+    void exp2IsAccurateOverItsWholeRange() {
+        double ulps = Math.max(maxUlps(VectorMathTest::exp2, x -> Math.pow(2, x), -126f, 127f, 400_000),
+                maxUlps(VectorMathTest::exp2, x -> Math.pow(2, x), -1f, 1f, 400_000));
+        System.out.println("exp2 max ulps on [-126, 127] and [-1, 1]: " + ulps);
+        assertTrue(ulps <= 1, "exp2 error " + ulps + " ulps");
+    }
+
+    @Test
+    void exp2AppliesScaleShiftAndSums() {
+        int lanes = VectorMath.lanes();
+        float[] a = new float[3 * lanes], shift = new float[lanes], sums = new float[lanes];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = -0.37f * i;
+        }
+        for (int l = 0; l < lanes; l++) {
+            shift[l] = 0.75f * l - 3f;
+        }
+        float[] x = a.clone();
+        VectorMath.exp2InPlace(a, 0, lanes, 3, 1.4426950f, shift, 0, sums, 0);
+        for (int l = 0; l < lanes; l++) {
+            double sum = 0;
+            for (int r = 0; r < 3; r++) {
+                double want = Math.pow(2, Math.fma(x[r * lanes + l], 1.4426950f, -shift[l]));
+                assertEquals(want, a[r * lanes + l], Math.ulp((float) want));
+                sum += a[r * lanes + l];
+            }
+            assertEquals(sum, sums[l], 4 * Math.ulp((float) sum));
+        }
+    }
+
+    @Test
+    void exp2SpecialValues() {
+        float[] cases = {Float.NEGATIVE_INFINITY, -1e30f, -126.01f, -126f, -0f, 0f, 126.5f, 127f};
+        float[] want = {0f, 0f, 0f, 0x1p-126f, 1f, 1f, (float) Math.pow(2, 126.5), 0x1p127f};
+        for (int c = 0; c < cases.length; c++) {
+            float[] out = new float[VectorMath.lanes()];
+            java.util.Arrays.fill(out, cases[c]);
+            exp2(out);
+            assertEquals(want[c], out[0], Math.ulp(want[c]), "exp2(" + cases[c] + ")");
+        }
+        // Every NaN stays NaN, whatever its payload: the exponent is applied by a multiply, not by integer
+        // arithmetic on the bits, which would turn some payloads into numbers.
+        for (int bits : new int[] {0x7fc00000, 0x7fc00001, 0x7f800001, 0xffc12345, 0x7fffffff, 0xff800100}) {
+            float[] out = new float[VectorMath.lanes()];
+            java.util.Arrays.fill(out, Float.intBitsToFloat(bits));
+            exp2(out);
+            assertTrue(Float.isNaN(out[0]), "exp2 of NaN 0x" + Integer.toHexString(bits) + " gave " + out[0]);
+        }
     }
 
     @Test
