@@ -70,6 +70,8 @@ final class VectorFlashAttention implements AttentionKernel {
         return (int) Math.max(16, Math.min(256, keys));
     }
     private static final int NEG_INF_BITS = Float.floatToRawIntBits(NEG_INF);
+    /** The most query blocks that share each K/V tile (see blocksPerGroup). */
+    static final int MAX_GROUP = 8;
     /** Below this magnitude half an ulp of the softmax reference is at most 1/2 (see expStep). */
     private static final float EXP_BOUNDED_REF = 0x1p24f;
     /** log2(e) and ln(2): the running maxima are kept in base 2 (see expStep). */
@@ -102,58 +104,74 @@ final class VectorFlashAttention implements AttentionKernel {
         }
     }
 
-    /** A worker's two block states: see {@link #forward(AttentionProblem, ComputePool, boolean)} for pairs. */
-    private static final class Pair {
-        final Scratch first, second;
+    /** A worker's block states, one per query block of a group: see {@link #blockGroup}. */
+    private static final class BlockGroup {
+        final Scratch[] blocks;
 
-        Pair(AttentionProblem p, boolean pairs) {
-            first = new Scratch(p);
-            second = pairs ? new Scratch(p) : null;
+        BlockGroup(AttentionProblem p, int size) {
+            blocks = new Scratch[size];
+            for (int i = 0; i < size; i++) {
+                blocks[i] = new Scratch(p);
+            }
         }
     }
 
     @Override
     public void forward(AttentionProblem p, ComputePool pool) {
-        forward(p, pool, pairsBlocks(p, CacheSizes.detected().l3(), pool.threads()));
+        forward(p, pool, blocksPerGroup(p, CacheSizes.detected(), pool.threads()));
     }
 
     /**
-     * Whether query blocks run in pairs that share each K/V tile: when one head's K and V together take at least
-     * a quarter of the L3 cache ({@code l3Bytes}), so that streaming them again for every 64-query block means
-     * reading them from the far end of L3 or from memory, and pairs still leave at least two tasks per thread
-     * (pairing must not idle a core). Measured (D=128, H=8, one thread, alternating runs): at S=8192 (8 MB per
-     * head) pairs ran 85.7–87.8 GFLOP/s against 77.2–83.3 unpaired; at S=4096 and S=2048 the two were within
-     * noise of each other (pairs' median 3% lower at S=4096), so smaller problems stay unpaired. Pairing never
-     * changes results, so it may depend on the thread count.
+     * How many adjacent query blocks share each K/V tile. One, unless one head's K and V together take at least
+     * a quarter of L3, so that streaming them again for every 64-query block means reading them from the far end
+     * of L3 or from memory. Then as many blocks as have their state (queries, output accumulator, score tile) in
+     * three quarters of L2, the rest left for the shared K/V tiles, at most {@value #MAX_GROUP}; halved until
+     * every thread still gets at least two tasks (grouping must not idle a core).
+     *
+     * <p>Measured with {@code bench attention}, H=8, one thread, alternating runs (GFLOP/s): D=128, S=8192 (8 MB
+     * of K/V per head) 77–80 for single blocks, 84–90 in pairs, 88–94 in fours, 94–100 in eights, and 94–100 in
+     * sixteens; D=64, S=16384: 89–90 in pairs, 90–95 in eights; two threads at D=128, S=8192: 179–182 in pairs,
+     * 191–192 in eights. At S ≤ 4096 groups gave nothing measurable (D=128, S=4096: 97–100 single, 94–98 in
+     * eights), so smaller problems keep single blocks. Grouping never changes results, so it may depend on the
+     * thread count and the caches.
      */
-    static boolean pairsBlocks(AttentionProblem p, long l3Bytes, int threads) {
+    static int blocksPerGroup(AttentionProblem p, CacheSizes cache, int threads) {
         long kvBytes = (long) p.sk * (p.dk + p.dv) * Float.BYTES;
-        long pairTasks = (long) p.batch * p.heads * ((p.sq + 2L * BLOCK_ROWS - 1) / (2L * BLOCK_ROWS));
-        return kvBytes >= l3Bytes / 4 && pairTasks >= 2L * threads;
+        if (kvBytes < cache.l3() / 4) {
+            return 1;
+        }
+        long stateBytes = (long) (p.dk + p.dv + KEY_TILE) * BLOCK_ROWS * Float.BYTES;
+        int group = (int) Math.max(1, Math.min(MAX_GROUP, cache.l2() * 3L / 4 / stateBytes));
+        long blocks = (p.sq + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        while (group > 1 && (long) p.batch * p.heads * ((blocks + group - 1) / group) < 2L * threads) {
+            group /= 2;
+        }
+        return group;
     }
 
     /**
-     * The forward pass with blocks in pairs or alone. A pair is two adjacent query blocks of one (batch, head):
-     * when both blocks' key ranges start at the same key (always, unless a window or per-query limit moves
-     * it), every K/V tile is read once for both, one block after the other while it is in cache, which halves
-     * the K/V traffic per flop. Each block still visits exactly its own tiles, in the same order, with its own
-     * state, so results are the same bits either way (tested).
+     * The forward pass with query blocks in groups of {@code group} (at least 1). A group is adjacent query
+     * blocks of one (batch, head): when all of them start at the same key (always, unless a window or per-query
+     * limit moves it), every K/V tile is read once for the whole group, one block after the other while it is in
+     * cache, which divides the K/V traffic per flop by the group's size. Each block still visits exactly its own
+     * tiles, in the same order, with its own state, so results are the same bits for any group size (tested).
      */
-    static void forward(AttentionProblem p, ComputePool pool, boolean pairs) {
+    static void forward(AttentionProblem p, ComputePool pool, int group) {
         int blocks = (p.sq + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        int per = pairs ? 2 : 1;
+        int per = Math.max(1, Math.min(group, blocks));
         int units = (blocks + per - 1) / per;
         int tasks = p.batch * p.heads * units;
         // Later query blocks see more keys under a causal mask: hand them out first so no worker is left
         // with a long task at the end. The order never changes what any task computes.
-        pool.parallelFor(tasks, () -> new Pair(p, pairs), (pair, t) -> {
+        pool.parallelFor(tasks, () -> new BlockGroup(p, per), (g, t) -> {
             int unit = units - 1 - t % units;
             int bh = t / units, b = bh / p.heads, h = bh % p.heads;
             int blk = unit * per;
-            if (pairs && blk + 1 < blocks) {
-                pairOfBlocks(p, pair.first, pair.second, b, h, blk * BLOCK_ROWS);
+            int count = Math.min(per, blocks - blk);
+            if (count == 1) {
+                block(p, g.blocks[0], b, h, blk * BLOCK_ROWS);
             } else {
-                block(p, pair.first, b, h, blk * BLOCK_ROWS);
+                blockGroup(p, g.blocks, count, b, h, blk * BLOCK_ROWS);
             }
         });
     }
@@ -167,29 +185,38 @@ final class VectorFlashAttention implements AttentionKernel {
         writeRows(p, s, b, h, s.i0, s.n);
     }
 
-    /** Blocks at {@code i0} and {@code i0 + BLOCK_ROWS}, sharing each K/V tile when their tile grids coincide. */
-    private static void pairOfBlocks(AttentionProblem p, Scratch a, Scratch c, int b, int h, int i0) {
-        boolean liveA = begin(p, a, b, h, i0), liveC = begin(p, c, b, h, i0 + BLOCK_ROWS);
-        if (liveA && liveC && a.first == c.first) {
-            int end = Math.max(a.last, c.last);
-            for (int j0 = a.first; j0 <= end; j0 += KEY_TILE) {
-                if (j0 <= a.last) {
-                    step(p, a, b, h, j0);
-                }
-                if (j0 <= c.last) {
-                    step(p, c, b, h, j0);
+    /**
+     * {@code count} blocks from {@code i0}, sharing each K/V tile when every block that sees a key starts at the
+     * same key. A block that sees no key keeps {@code last = -1} from {@link #begin}, so it is never stepped.
+     */
+    private static void blockGroup(AttentionProblem p, Scratch[] s, int count, int b, int h, int i0) {
+        int first = -1, end = -1;
+        boolean shared = true;
+        for (int i = 0; i < count; i++) {
+            if (begin(p, s[i], b, h, i0 + i * BLOCK_ROWS)) {
+                shared &= first < 0 || s[i].first == first;
+                first = s[i].first;
+                end = Math.max(end, s[i].last);
+            }
+        }
+        if (shared) {
+            for (int j0 = first; first >= 0 && j0 <= end; j0 += KEY_TILE) {
+                for (int i = 0; i < count; i++) {
+                    if (j0 <= s[i].last) {
+                        step(p, s[i], b, h, j0);
+                    }
                 }
             }
         } else {
-            for (int j0 = a.first; liveA && j0 <= a.last; j0 += KEY_TILE) {
-                step(p, a, b, h, j0);
-            }
-            for (int j0 = c.first; liveC && j0 <= c.last; j0 += KEY_TILE) {
-                step(p, c, b, h, j0);
+            for (int i = 0; i < count; i++) {
+                for (int j0 = s[i].first; j0 <= s[i].last; j0 += KEY_TILE) {
+                    step(p, s[i], b, h, j0);
+                }
             }
         }
-        writeRows(p, a, b, h, a.i0, a.n);
-        writeRows(p, c, b, h, c.i0, c.n);
+        for (int i = 0; i < count; i++) {
+            writeRows(p, s[i], b, h, s[i].i0, s[i].n);
+        }
     }
 
     /**

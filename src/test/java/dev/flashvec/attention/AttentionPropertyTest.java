@@ -245,8 +245,9 @@ class AttentionPropertyTest {
                                     assertEquals(Float.NEGATIVE_INFINITY, lse, "fully masked row " + i);
                                 } else {
                                     float slack = 1e-5f * Math.max(Math.abs(lo), Math.abs(hi));
-                                    assertTrue(got >= lo - slack && got <= hi + slack, "O[" + b + "," + h + "," + i + ","
-                                            + d + "] = " + got + " outside the allowed values' range [" + lo + ", " + hi + "]");
+                                    assertTrue(got >= lo - slack && got <= hi + slack, "logits " + logits + ": O[" + b
+                                            + "," + h + "," + i + "," + d + "] = " + got + " outside the allowed values' range ["
+                                            + lo + ", " + hi + "]");
                                 }
                             }
                         }

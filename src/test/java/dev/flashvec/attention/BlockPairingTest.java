@@ -1,12 +1,12 @@
 package dev.flashvec.attention;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.flashvec.parallel.ComputePool;
 import dev.flashvec.reference.ReferenceAttention;
+import dev.flashvec.simd.CacheSizes;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused kernel's paired query blocks (two blocks sharing each K/V tile, used for long keys) compute exactly
- * what single blocks compute: the same bits, for every option, including windows that give the two blocks
- * different tile grids and causal masks that give them different last tiles.
+ * The fused kernel's grouped query blocks (adjacent blocks sharing each K/V tile, used for long keys) compute
+ * exactly what single blocks compute: the same bits, for every option and group size, including windows that
+ * give the blocks of a group different tile grids and causal masks that give them different last tiles.
  */
 @Tag("kernels")
 class BlockPairingTest {
@@ -30,35 +30,48 @@ class BlockPairingTest {
     }
 
     @Test
-    void pairedBlocksGiveTheSameBitsAsSingleBlocks() {
+    void groupedBlocksGiveTheSameBitsAsSingleBlocks() {
         assumeTrue(Simd.vectorAvailable(), "the fused vector kernel does not exist here");
-        // midSize draws 200-300 queries: at least two blocks at every vector width, so pairs always form
-        Property.check("paired blocks = single blocks", 0.5, AttentionCase::midSize, c -> {
+        // midSize draws 200-300 queries: at least two blocks at every vector width, so groups always form
+        Property.check("grouped blocks = single blocks", 0.5, AttentionCase::midSize, c -> {
                     Tensor q = c.q(), k = c.k(), v = c.v();
                     AttentionOptions o = c.options();
                     Tensor single = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
-                    Tensor paired = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
                     float[] lseSingle = new float[c.batch() * c.heads() * c.sq()];
-                    float[] lsePaired = new float[lseSingle.length];
-                    VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, single, lseSingle), POOL, false);
-                    VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, paired, lsePaired), POOL, true);
-                    assertArrayEquals(single.toArray(), paired.toArray(), 0f, "outputs");
-                    assertArrayEquals(lseSingle, lsePaired, 0f, "LSE");
-                    SpecTolerance.assertClose(paired, lsePaired, ReferenceAttention.compute(q, k, v, o));
+                    VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, single, lseSingle), POOL, 1);
+                    // 2 and 4 are the sizes in use; 3 leaves a short last group when the block count is not a multiple
+                    for (int group : new int[] {2, 3, 4}) {
+                        Tensor grouped = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
+                        float[] lseGrouped = new float[lseSingle.length];
+                        VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, grouped, lseGrouped), POOL,
+                                group);
+                        assertArrayEquals(single.toArray(), grouped.toArray(), 0f, "outputs, groups of " + group);
+                        assertArrayEquals(lseSingle, lseGrouped, 0f, "LSE, groups of " + group);
+                    }
+                    SpecTolerance.assertClose(single, lseSingle, ReferenceAttention.compute(q, k, v, o));
                 });
     }
 
     @Test
-    void blocksPairOnceOneHeadsKeysAndValuesFillAQuarterOfL3AndEveryThreadKeepsTwoTasks() {
+    void blocksGroupOnceOneHeadsKeysAndValuesFillAQuarterOfL3AsTheirStatesFitL2AndEveryThreadKeepsTwoTasks() {
         assumeTrue(Simd.vectorAvailable(), "the fused vector kernel does not exist here");
         int rows = VectorFlashAttention.BLOCK_ROWS;
-        // 4 heads × 3 blocks: 2 pairs per head, 8 paired tasks
-        Tensor q = Tensor.zeros(1, 4, 2 * rows + 1, 16), k = Tensor.zeros(1, 4, 1000, 16);
+        int max = VectorFlashAttention.MAX_GROUP;
+        // 4 heads × 2·MAX_GROUP + 1 blocks
+        Tensor q = Tensor.zeros(1, 4, 2 * max * rows + 1, 16), k = Tensor.zeros(1, 4, 1000, 16);
         Tensor v = Tensor.zeros(1, 4, 1000, 48);
         AttentionProblem p = AttentionProblem.forInputs(q, k, v, AttentionOptions.defaults());
-        long kv = 1000L * (16 + 48) * Float.BYTES;
-        assertTrue(VectorFlashAttention.pairsBlocks(p, 4 * kv, 4));
-        assertFalse(VectorFlashAttention.pairsBlocks(p, 4 * kv + 4, 4), "K/V under a quarter of L3");
-        assertFalse(VectorFlashAttention.pairsBlocks(p, 4 * kv, 5), "fewer than two paired tasks per thread");
+        int kv = 1000 * (16 + 48) * Float.BYTES;
+        int state = (16 + 48 + VectorFlashAttention.KEY_TILE) * rows * Float.BYTES;
+        int bigL2 = 100 * state;
+        assertEquals(1, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv + 4), 1),
+                "K/V under a quarter of L3");
+        assertEquals(max, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 1));
+        // three quarters of L2 hold the states of three blocks
+        assertEquals(3, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, 4 * state, 4 * kv), 1));
+        assertEquals(1, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, state, 4 * kv), 1));
+        // 4 heads × 3 groups of MAX_GROUP = 12 tasks: enough for 6 threads, halved once for 7 to 12
+        assertEquals(max, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 6));
+        assertEquals(max / 2, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 7));
     }
 }
