@@ -39,8 +39,8 @@ class BlockPairingTest {
                     Tensor single = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
                     float[] lseSingle = new float[c.batch() * c.heads() * c.sq()];
                     VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, single, lseSingle), POOL, 1);
-                    // 2 and 4 are the sizes in use; 3 leaves a short last group when the block count is not a multiple
-                    for (int group : new int[] {2, 3, 4}) {
+                    // 3 leaves a short last group when the block count is not a multiple; 8 is the largest in use
+                    for (int group : new int[] {2, 3, 4, VectorFlashAttention.MAX_GROUP}) {
                         Tensor grouped = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
                         float[] lseGrouped = new float[lseSingle.length];
                         VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, grouped, lseGrouped), POOL,
