@@ -72,7 +72,10 @@ public record LineChart(String title, String subtitle, String xLabel, String yLa
             for (Point p : s.points()) {
                 minX = Math.min(minX, p.x());
                 maxX = Math.max(maxX, p.x());
-                maxY = Math.max(maxY, Math.max(p.y(), Double.isFinite(p.high()) ? p.high() : p.y()));
+                // The axis covers the points (and the frame adds the rules); an error bar reaching higher is
+                // clipped at the frame. With three JMH iterations one disturbed iteration can put a rate's upper
+                // bound at many times the point, which squashed every line into the bottom of the chart.
+                maxY = Math.max(maxY, p.y());
             }
         }
         List<ChartFrame.LegendEntry> legend = new ArrayList<>();
