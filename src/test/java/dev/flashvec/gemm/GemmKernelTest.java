@@ -9,7 +9,11 @@ import dev.flashvec.simd.Backend;
 import dev.flashvec.simd.Simd;
 import dev.flashvec.testing.Gen;
 import dev.flashvec.testing.Property;
+import dev.flashvec.testing.Shrinkable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -144,6 +148,51 @@ class GemmKernelTest {
         if (Simd.vectorAvailable()) {
             assertTrue(tile[0] * 2 >= 12, "at least 12 accumulators: " + gemm);
         }
+    }
+
+    /** One packing problem: {@code width} rows of an operand contiguous along k, {@code kc} depths, rows {@code ld} apart. */
+    record PackCase(int width, int kc, int pad, int off, boolean b, long seed) implements Shrinkable<PackCase> {
+        static PackCase draw(Random r) {
+            return new PackCase(Gen.size(r, 100), Gen.size(r, 70), r.nextInt(3) == 0 ? 0 : r.nextInt(40), r.nextInt(5),
+                    r.nextBoolean(), r.nextLong());
+        }
+
+        @Override
+        public List<PackCase> shrink() {
+            List<PackCase> out = new ArrayList<>();
+            for (int v : Gen.smaller(width)) {
+                out.add(new PackCase(v, kc, pad, off, b, seed));
+            }
+            for (int v : Gen.smaller(kc)) {
+                out.add(new PackCase(width, v, pad, off, b, seed));
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void vectorPackingCopiesExactlyWhatThePlainPackingCopies() {
+        // The vector kernel transposes operands contiguous along k in registers (512 bits) or hands them to
+        // Packing (other widths); either way the packed slivers must be the same floats, zero padding included.
+        if (!Simd.vectorAvailable()) {
+            return;
+        }
+        VectorGemmKernel kernel = new VectorGemmKernel();
+        Property.check("vector packing = plain packing", 0.5, PackCase::draw, c -> {
+            int ld = c.kc() + c.pad();
+            float[] x = Gen.normal(new Random(c.seed()), c.off() + c.width() * ld);
+            int w = c.b() ? kernel.nr() : kernel.mr();
+            float[] want = new float[(c.width() + w - 1) / w * w * c.kc()];
+            float[] got = new float[want.length];
+            Arrays.fill(got, Float.NaN); // padding must be written as zeros, not left over
+            Packing.pack(x, c.off(), ld, 1, c.width(), c.kc(), w, want, 0);
+            if (c.b()) {
+                kernel.packB(x, c.off(), ld, 1, c.width(), c.kc(), got);
+            } else {
+                kernel.packA(x, c.off(), ld, 1, c.width(), c.kc(), got);
+            }
+            assertBitsEqual(want, got, (c.b() ? "packB" : "packA") + " of " + c);
+        });
     }
 
     private static void assertBitsEqual(float[] expected, float[] actual, String what) {
