@@ -13,7 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why not {@code lanewise(EXP)}: its interpreted fallback and its C2 intrinsic round differently, so a
  * kernel's result would depend on whether the JIT had compiled it yet, breaking bit-identical results
  * "for any call order". These polynomials give the same bits in every execution mode and are cheaper
- * than the intrinsic; measured (VectorMathTest) within 1 ulp for exp on [-87, 0] and 1.5 ulp for tanh.
+ * than the intrinsic; measured (VectorMathTest) within 1 ulp for exp on [-87, 0] and 2^x on [-126, 127], and
+ * 1.5 ulp for tanh.
+ *
+ * <p>Public only because kernels in other packages call it; it is not API and trusts its arguments (offsets,
+ * strides and row counts in range, as the kernels' public entry points have already checked the shapes).
  *
  * <p>Why arrays and not {@code FloatVector} arguments: a vector that crosses a call C2 does not inline is
  * boxed on the heap. Whether C2 inlines a helper depends on timing (whether the helper already has compiled
