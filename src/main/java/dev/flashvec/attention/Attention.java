@@ -84,12 +84,13 @@ public final class Attention {
     }
 
     /**
-     * Few queries with plain options go to the decode kernel (lanes over D, keys split across threads): in the
-     * fused kernel a block is 4·VL queries wide, so one query used 1/64 of its lanes (1.2 GFLOP/s at Sq=1).
+     * Few queries with plain options, up to the fused kernel's {@link AttentionKernel#fewQueryLimit}, go to the
+     * decode kernel (lanes over D, keys split across threads). The choice must not depend on the thread count:
+     * the two kernels round differently, and results are bit-identical for any number of threads.
      */
-    private static boolean fewQueries(AttentionProblem p) {
-        return p.sq <= DecodeAttention.MAX_SPLIT_QUERIES && p.mask == null && p.maskMod == null
-                && !p.modifiesScores && !(p.softcap > 0f) && DecodeAttention.canRead(p.k, p.v);
+    private boolean fewQueries(AttentionProblem p) {
+        return p.sq <= kernel.fewQueryLimit() && p.mask == null && p.maskMod == null && !p.modifiesScores
+                && !(p.softcap > 0f) && DecodeAttention.canRead(p.k, p.v);
     }
 
     /** Created on first use: a DecodeAttention holds an Attention of its own for chunked prefill. */

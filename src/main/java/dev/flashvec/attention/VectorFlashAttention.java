@@ -15,8 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The fused attention forward pass on the Vector API, with SIMD lanes running over <em>queries</em>.
  *
- * <p>Each task owns a block of {@code BLOCK_ROWS = 4·VL} consecutive queries of one (batch, head), or two
- * adjacent blocks when the keys are long (see {@link #forward(AttentionProblem, ComputePool, boolean)}). The block's
+ * <p>Each task owns a block of {@code BLOCK_ROWS = 4·VL} consecutive queries of one (batch, head), or a group of
+ * adjacent blocks when the keys are long (see {@link #forward(AttentionProblem, ComputePool, int)}). A block with
+ * at most {@link #NARROW_VECTORS} vectors of real queries runs {@link NarrowTiles}' one-vector micro-kernels and
+ * skips its padding vectors in every pass. The block's
  * Q is packed once, transposed ({@code qt[d][r]}); the scale is applied to finished dot products, which
  * rounds once instead of once per term. Keys then stream in tiles of
  * {@code KEY_TILE}: for key {@code j}, one vector holds the scores of {@code VL} queries, computed by
@@ -49,6 +51,11 @@ final class VectorFlashAttention implements AttentionKernel {
     private static final int VL = F.length();
     /** Query vectors per block: the register tile is 4 keys (or 4 dims) × 4 query vectors = 16 accumulators. */
     private static final int QV = 4;
+    /**
+     * Blocks with at most this many live query vectors run {@link NarrowTiles}' one-vector micro-kernels instead
+     * of the 4-vector ones, which would spend most of their FMAs on padding rows.
+     */
+    static final int NARROW_VECTORS = 2;
     /** Queries per block (task). */
     static final int BLOCK_ROWS = QV * VL;
     /** Keys per tile (one online-softmax step), from this machine's L1 data cache; see {@link #keyTile}. */
@@ -80,6 +87,11 @@ final class VectorFlashAttention implements AttentionKernel {
     /** Per-block buffers and state, sized for one problem and reused by every block a worker runs. */
     private static final class Scratch {
         final float[] qt, st, ot, mt;
+        /**
+         * The current K and V tiles, copied row after row, when {@link #copiesTiles} decided so for this problem;
+         * otherwise null and the micro-kernels read K and V where they lie.
+         */
+        final float[] kt, vt;
         /** Scratch for the softcap's tanh, addressed like {@code st}; only allocated when a softcap is set. */
         final float[] tmp;
         final float[] m = new float[BLOCK_ROWS], l = new float[BLOCK_ROWS], alpha = new float[BLOCK_ROWS];
@@ -93,14 +105,18 @@ final class VectorFlashAttention implements AttentionKernel {
         final float[] pos;
         /** The current block: first query, rows, the union of its rows' key intervals, and the keys all see. */
         int i0, n, first, last, fullFrom, fullTo, xMin;
+        /** The current block's query vectors that hold a real row, {@code ceil(n / VL)}: later ones are padding. */
+        int qv;
 
-        Scratch(AttentionProblem p) {
+        Scratch(AttentionProblem p, boolean copyTiles) {
             qt = new float[p.dk * BLOCK_ROWS];
             st = new float[KEY_TILE * BLOCK_ROWS];
             ot = new float[p.dv * BLOCK_ROWS];
             mt = p.mask == null && p.maskMod == null ? null : new float[KEY_TILE * BLOCK_ROWS];
             pos = p.positionBias == null ? null : new float[p.sk + BLOCK_ROWS];
             tmp = p.softcap > 0f ? new float[KEY_TILE * BLOCK_ROWS] : null;
+            kt = copyTiles ? new float[KEY_TILE * p.dk] : null;
+            vt = copyTiles ? new float[KEY_TILE * p.dv] : null;
         }
     }
 
@@ -108,10 +124,10 @@ final class VectorFlashAttention implements AttentionKernel {
     private static final class BlockGroup {
         final Scratch[] blocks;
 
-        BlockGroup(AttentionProblem p, int size) {
+        BlockGroup(AttentionProblem p, int size, boolean copyTiles) {
             blocks = new Scratch[size];
             for (int i = 0; i < size; i++) {
-                blocks[i] = new Scratch(p);
+                blocks[i] = new Scratch(p, copyTiles);
             }
         }
     }
@@ -150,6 +166,33 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /**
+     * Below 3/4 of a vector of queries the decode kernel is faster. Measured with {@code bench attention}, H=32,
+     * L=8192, D=128, at 512 bits (16 lanes), decode against this kernel's one-vector blocks, one thread: Sq=8
+     * 39 against 50 ms, Sq=12 58 against 51, Sq=16 64 against 55; two threads: 21 against 25, 27 against 27,
+     * 37 against 28; with Hkv=8 (decode shares each K/V read across the group) the same crossover.
+     */
+    @Override
+    public int fewQueryLimit() {
+        return 3 * VL / 4 - 1;
+    }
+
+    /**
+     * Whether blocks copy each K/V tile into a buffer of their own before using it: only when every head has a
+     * single, narrow query block ({@code Sq ≤ NARROW_VECTORS·VL}: cross-attention with few queries) and the
+     * call's K and V do not fit in L2. Such a block reads each tile once, from L3 or memory, and its one-vector
+     * micro-kernels do too little work per byte to hide the misses of their strided reads (8 rows at a time,
+     * a few dims each); a copy row after row streams at the prefetchers' pace instead. Measured with
+     * {@code bench attention}, H=32, D=128, one thread: Sq=16, L=8192 65.9 → 51.9 ms and Sq=16, L=256
+     * 1.97 → 1.45 ms. Where K and V come from L1 or L2 the copy only adds work (10–15% slower at H=1, L=1024,
+     * and 9–13% at S=L=2048 and 8192, D=64, H=8), and with full 64-query blocks it measured −8% to +12%, within
+     * this machine's noise, so it is not used there.
+     */
+    static boolean copiesTiles(AttentionProblem p, CacheSizes cache) {
+        long kvBytes = (long) p.batch * p.kvHeads * p.sk * (p.dk + p.dv) * Float.BYTES;
+        return p.sq <= NARROW_VECTORS * VL && kvBytes > cache.l2();
+    }
+
+    /**
      * The forward pass with query blocks in groups of {@code group} (at least 1). A group is adjacent query
      * blocks of one (batch, head): when all of them start at the same key (always, unless a window or per-query
      * limit moves it), every K/V tile is read once for the whole group, one block after the other while it is in
@@ -157,13 +200,18 @@ final class VectorFlashAttention implements AttentionKernel {
      * tiles, in the same order, with its own state, so results are the same bits for any group size (tested).
      */
     static void forward(AttentionProblem p, ComputePool pool, int group) {
+        forward(p, pool, group, copiesTiles(p, CacheSizes.detected()));
+    }
+
+    /** {@link #forward(AttentionProblem, ComputePool, int)}, with K/V tiles copied or not as told (for tests). */
+    static void forward(AttentionProblem p, ComputePool pool, int group, boolean copyTiles) {
         int blocks = (p.sq + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int per = Math.max(1, Math.min(group, blocks));
         int units = (blocks + per - 1) / per;
         int tasks = p.batch * p.heads * units;
         // Later query blocks see more keys under a causal mask: hand them out first so no worker is left
         // with a long task at the end. The order never changes what any task computes.
-        pool.parallelFor(tasks, () -> new BlockGroup(p, per), (g, t) -> {
+        pool.parallelFor(tasks, () -> new BlockGroup(p, per, copyTiles), (g, t) -> {
             int unit = units - 1 - t % units;
             int bh = t / units, b = bh / p.heads, h = bh % p.heads;
             int blk = unit * per;
@@ -247,6 +295,7 @@ final class VectorFlashAttention implements AttentionKernel {
         }
         s.i0 = i0;
         s.n = n;
+        s.qv = (n + VL - 1) / VL;
         s.first = first;
         s.last = last;
         s.fullFrom = fullFrom;
@@ -275,7 +324,20 @@ final class VectorFlashAttention implements AttentionKernel {
             return; // nothing allowed: the online softmax state is unchanged, K and V are not read
         }
         Tensor k = p.k, v = p.v;
-        scores(s.qt, k.array(), k.index(b, kvh, j0, 0), k.stride(Tensor.SEQ), p.dk, nk, s.st, s.tileMax);
+        float[] ka = k.array(), va = v.array();
+        int kBase = k.index(b, kvh, j0, 0), kStride = k.stride(Tensor.SEQ);
+        int vBase = v.index(b, kvh, j0, 0), vStride = v.stride(Tensor.SEQ);
+        if (s.kt != null) { // see copiesTiles
+            copyRows(ka, kBase, kStride, p.dk, nk, s.kt);
+            copyRows(va, vBase, vStride, p.dv, nk, s.vt);
+            ka = s.kt;
+            kBase = 0;
+            kStride = p.dk;
+            va = s.vt;
+            vBase = 0;
+            vStride = p.dv;
+        }
+        scores(s.qt, s.qv, ka, kBase, kStride, p.dk, nk, s.st, s.tileMax);
         boolean full = j0 >= s.fullFrom && j0 + nk - 1 <= s.fullTo;
         float[] mt = maskTile(p, s, tile, b, h, i0, n, j0, nk);
         boolean maxTaken = false;
@@ -284,7 +346,7 @@ final class VectorFlashAttention implements AttentionKernel {
                     && full && mt == null;
         }
         softmaxStep(s, nk, j0, full, p.scale, p.softcap, mt, p.modifiesScores, maxTaken);
-        accumulate(s.st, nk, v.array(), v.index(b, kvh, j0, 0), v.stride(Tensor.SEQ), p.dv, s.ot, s.alpha);
+        accumulate(s.st, s.qv, nk, va, vBase, vStride, p.dv, s.ot, s.alpha);
     }
 
     /**
@@ -300,6 +362,17 @@ final class VectorFlashAttention implements AttentionKernel {
             maskModTile(p.maskMod, s.mt, p.mask != null, b, h, i0, n, j0, nk);
         }
         return p.mask != null || tile == TileClass.PARTIAL ? s.mt : null;
+    }
+
+    /** {@code dst[jj·width + d] = src[base + jj·stride + d]} for {@code jj < rows}: one copy if rows are adjacent. */
+    private static void copyRows(float[] src, int base, int stride, int width, int rows, float[] dst) {
+        if (stride == width) {
+            System.arraycopy(src, base, dst, 0, rows * width);
+        } else {
+            for (int jj = 0; jj < rows; jj++) {
+                System.arraycopy(src, base + jj * stride, dst, jj * width, width);
+            }
+        }
     }
 
     /** {@code qt[d][r] = q[i0 + r][d]}, zero for padding rows. */
@@ -375,11 +448,11 @@ final class VectorFlashAttention implements AttentionKernel {
         boolean fused = p.positionBias != null && p.softcap == 0f;
         if (fused) {
             // the common ALiBi / relative-bias case: one pass, st = fma(st, scale, bias), and the max
-            scaleAddBiasAndMax(s.st, nk, p.scale, s.pos, posBase, s.tileMax);
+            scaleAddBiasAndMax(s.st, s.qv, nk, p.scale, s.pos, posBase, s.tileMax);
         } else {
-            scaleAndCap(s.st, nk, p.scale, p.softcap, s.tmp);
+            scaleAndCap(s.st, s.qv, nk, p.scale, p.softcap, s.tmp);
             if (p.positionBias != null) {
-                addPositionBias(s.st, nk, s.pos, posBase);
+                addPositionBias(s.st, s.qv, nk, s.pos, posBase);
             }
         }
         if (p.scoreMod != null) {
@@ -390,10 +463,11 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /** {@code st[jj][r] = scale·st[jj][r] + pos[posBase + r − jj]} (one rounding) and its per-lane max. */
-    static void scaleAddBiasAndMax(float[] st, int nk, float scale, float[] pos, int posBase, float[] tileMax) {
+    static void scaleAddBiasAndMax(float[] st, int qv, int nk, float scale, float[] pos, int posBase,
+                                   float[] tileMax) {
         final int br = BLOCK_ROWS;
         FloatVector sc = FloatVector.broadcast(F, scale);
-        for (int c = 0; c < QV; c++) {
+        for (int c = 0; c < qv; c++) {
             FloatVector mx = FloatVector.broadcast(F, NEG_INF);
             for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
                 FloatVector sv = FloatVector.fromArray(F, st, o)
@@ -406,9 +480,9 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /** {@code st[jj][r] += pos[posBase + r − jj]}: for each key, the lanes' entries are consecutive. */
-    static void addPositionBias(float[] st, int nk, float[] pos, int posBase) {
+    static void addPositionBias(float[] st, int qv, int nk, float[] pos, int posBase) {
         final int br = BLOCK_ROWS;
-        for (int c = 0; c < QV; c++) {
+        for (int c = 0; c < qv; c++) {
             for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
                 FloatVector.fromArray(F, st, o).add(FloatVector.fromArray(F, pos, posBase + c * VL - jj))
                         .intoArray(st, o);
@@ -433,11 +507,18 @@ final class VectorFlashAttention implements AttentionKernel {
      * of {@code DOT_BLOCK} dims, each from zero, then added (blocked summation): rounding error grows with the
      * block length plus the number of blocks instead of with Dk, for one extra load/add/store per block.
      */
-    static void scores(float[] qt, float[] ka, int kBase, int kStride, int dk, int nk, float[] st, float[] tileMax) {
+    static void scores(float[] qt, int qv, float[] ka, int kBase, int kStride, int dk, int nk, float[] st,
+                       float[] tileMax) {
         final int br = BLOCK_ROWS;
         // The running max lives in tileMax, not in loop-carried vectors: C2 sometimes failed to keep such a
         // vector phi in a register in this large method and boxed it on every iteration (3 GB per call).
         java.util.Arrays.fill(tileMax, NEG_INF);
+        if (qv <= NARROW_VECTORS) {
+            for (int c = 0; c < qv; c++) {
+                NarrowTiles.scores(qt, c * VL, ka, kBase, kStride, dk, nk, st, tileMax);
+            }
+            return;
+        }
         int jj = 0;
         for (; jj + 4 <= nk; jj += 4) {
             int k0 = kBase + jj * kStride, k1 = k0 + kStride, k2 = k1 + kStride, k3 = k2 + kStride;
@@ -583,31 +664,31 @@ final class VectorFlashAttention implements AttentionKernel {
         if (modified) {
             // scores already scaled, capped and biased by modifyScores (which may also have taken the max)
             if (!maxTaken) {
-                limitAndMax(s.st, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
+                limitAndMax(s.st, s.qv, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
             }
-            expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, 1f, s.ref, s.sums);
+            expStep(s.st, s.qv, nk, s.m, s.l, s.alpha, s.tileMax, 1f, s.ref, s.sums);
         } else if (full && softcap == 0f && mt == null && scale > 0f) {
             // tileMax already holds the raw scores' max (from scores()), and the scale goes into the
             // exponent, exp(fma(s, scale, −m)): an unmasked tile needs no pass of its own before exp.
-            expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, scale, s.ref, s.sums);
+            expStep(s.st, s.qv, nk, s.m, s.l, s.alpha, s.tileMax, scale, s.ref, s.sums);
         } else {
-            scaleAndCap(s.st, nk, scale, softcap, s.tmp);
-            limitAndMax(s.st, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
-            expStep(s.st, nk, s.m, s.l, s.alpha, s.tileMax, 1f, s.ref, s.sums);
+            scaleAndCap(s.st, s.qv, nk, scale, softcap, s.tmp);
+            limitAndMax(s.st, s.qv, nk, s.tileMax, s.lo, s.hi, j0, full, mt);
+            expStep(s.st, s.qv, nk, s.m, s.l, s.alpha, s.tileMax, 1f, s.ref, s.sums);
         }
     }
 
     /** {@code st = scale·st}, then {@code softcap·tanh(st/softcap)} when a softcap is set. */
-    static void scaleAndCap(float[] st, int nk, float scale, float softcap, float[] tmp) {
+    static void scaleAndCap(float[] st, int qv, int nk, float scale, float softcap, float[] tmp) {
         final int br = BLOCK_ROWS;
         float pre = softcap > 0f ? scale / softcap : scale;
-        for (int c = 0; c < QV; c++) {
+        for (int c = 0; c < qv; c++) {
             for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
                 FloatVector.fromArray(F, st, o).mul(pre).intoArray(st, o);
             }
         }
         if (softcap > 0f) {
-            for (int c = 0; c < QV; c++) {
+            for (int c = 0; c < qv; c++) {
                 VectorMath.tanhInPlace(st, c * VL, br, nk, tmp);
                 for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
                     FloatVector.fromArray(F, st, o).mul(softcap).intoArray(st, o);
@@ -620,11 +701,11 @@ final class VectorFlashAttention implements AttentionKernel {
      * Adds the mask tile (its {@code -inf} entries disallow), sets keys outside each lane's interval to
      * {@code -inf} unless the tile is {@code full}, and writes the per-lane max into {@code tileMax}.
      */
-    static void limitAndMax(float[] st, int nk, float[] tileMax, int[] lo, int[] hi, int j0, boolean full,
+    static void limitAndMax(float[] st, int qv, int nk, float[] tileMax, int[] lo, int[] hi, int j0, boolean full,
                             float[] mt) {
         final int br = BLOCK_ROWS;
         FloatVector negInf = FloatVector.broadcast(F, NEG_INF);
-        for (int c = 0; c < QV; c++) {
+        for (int c = 0; c < qv; c++) {
             int co = c * VL;
             FloatVector mx = negInf;
             IntVector loV = IntVector.fromArray(I, lo, co), hiV = IntVector.fromArray(I, hi, co);
@@ -669,12 +750,12 @@ final class VectorFlashAttention implements AttentionKernel {
      * first rounds {@code scale₂·st} in place; the argument {@code st − ref} is then at most 0, and exactly 0
      * at the max, as fp32 can resolve no finer at that magnitude.
      */
-    static void expStep(float[] st, int nk, float[] m, float[] l, float[] alpha, float[] tileMax, float scale,
-                        float[] ref, float[] sums) {
+    static void expStep(float[] st, int qv, int nk, float[] m, float[] l, float[] alpha, float[] tileMax,
+                        float scale, float[] ref, float[] sums) {
         final int br = BLOCK_ROWS;
         float scale2 = (float) (scale * LOG2E);
         boolean bounded = true;
-        for (int c = 0; c < QV; c++) {
+        for (int c = 0; c < qv; c++) {
             int co = c * VL;
             FloatVector mOld = FloatVector.fromArray(F, m, co);
             FloatVector tm = FloatVector.fromArray(F, tileMax, co).mul(scale2);
@@ -686,18 +767,20 @@ final class VectorFlashAttention implements AttentionKernel {
             mNew.intoArray(m, co);
         }
         if (!bounded) {
-            for (int o = 0; o < nk * br; o += VL) {
-                FloatVector.fromArray(F, st, o).mul(scale2).intoArray(st, o);
+            for (int c = 0; c < qv; c++) {
+                for (int jj = 0, o = c * VL; jj < nk; jj++, o += br) {
+                    FloatVector.fromArray(F, st, o).mul(scale2).intoArray(st, o);
+                }
             }
             scale2 = 1f;
         }
         // Vectors never cross these calls (arrays do), so nothing is boxed whether or not C2 inlines them.
         // alpha's arguments m_old − ref are at most 0 (or NaN): ref is the new max, or 0 when both are -inf.
-        VectorMath.exp2InPlace(alpha, 0, VL, QV, 1f, null, 0, null, 0);
-        for (int c = 0; c < QV; c++) {
+        VectorMath.exp2InPlace(alpha, 0, VL, qv, 1f, null, 0, null, 0);
+        for (int c = 0; c < qv; c++) {
             VectorMath.exp2InPlace(st, c * VL, br, nk, scale2, ref, c * VL, sums, c * VL);
         }
-        for (int c = 0; c < QV; c++) {
+        for (int c = 0; c < qv; c++) {
             int co = c * VL;
             FloatVector.fromArray(F, l, co).fma(FloatVector.fromArray(F, alpha, co), FloatVector.fromArray(F, sums, co))
                     .intoArray(l, co);
@@ -710,8 +793,15 @@ final class VectorFlashAttention implements AttentionKernel {
      * the running output once (blocked summation): the rounding error grows with the tile length plus the
      * number of tiles rather than with Sk, at no extra cost since the output is loaded and stored anyway.
      */
-    static void accumulate(float[] st, int nk, float[] va, int vBase, int vStride, int dv, float[] ot, float[] alpha) {
+    static void accumulate(float[] st, int qv, int nk, float[] va, int vBase, int vStride, int dv, float[] ot,
+                           float[] alpha) {
         final int br = BLOCK_ROWS;
+        if (qv <= NARROW_VECTORS) {
+            for (int c = 0; c < qv; c++) {
+                NarrowTiles.accumulate(st, c * VL, nk, va, vBase, vStride, dv, ot, alpha);
+            }
+            return;
+        }
         FloatVector al0 = FloatVector.fromArray(F, alpha, 0);
         FloatVector al1 = FloatVector.fromArray(F, alpha, VL);
         FloatVector al2 = FloatVector.fromArray(F, alpha, 2 * VL);
