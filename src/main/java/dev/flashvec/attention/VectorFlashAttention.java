@@ -87,11 +87,6 @@ final class VectorFlashAttention implements AttentionKernel {
     /** Per-block buffers and state, sized for one problem and reused by every block a worker runs. */
     private static final class Scratch {
         final float[] qt, st, ot, mt;
-        /**
-         * The current K and V tiles, copied row after row, when {@link #copiesTiles} decided so for this problem;
-         * otherwise null and the micro-kernels read K and V where they lie.
-         */
-        final float[] kt, vt;
         /** Scratch for the softcap's tanh, addressed like {@code st}; only allocated when a softcap is set. */
         final float[] tmp;
         final float[] m = new float[BLOCK_ROWS], l = new float[BLOCK_ROWS], alpha = new float[BLOCK_ROWS];
@@ -103,38 +98,79 @@ final class VectorFlashAttention implements AttentionKernel {
          * consecutive entries. Only allocated when a position bias is set.
          */
         final float[] pos;
-        /** The current block: first query, rows, the union of its rows' key intervals, and the keys all see. */
-        int i0, n, first, last, fullFrom, fullTo, xMin;
+        /** The current block: head, first query, rows, the union of its rows' key intervals, and the keys all see. */
+        int h, i0, n, first, last, fullFrom, fullTo, xMin;
         /** The current block's query vectors that hold a real row, {@code ceil(n / VL)}: later ones are padding. */
         int qv;
 
-        Scratch(AttentionProblem p, boolean copyTiles) {
+        Scratch(AttentionProblem p) {
             qt = new float[p.dk * BLOCK_ROWS];
             st = new float[KEY_TILE * BLOCK_ROWS];
             ot = new float[p.dv * BLOCK_ROWS];
             mt = p.mask == null && p.maskMod == null ? null : new float[KEY_TILE * BLOCK_ROWS];
             pos = p.positionBias == null ? null : new float[p.sk + BLOCK_ROWS];
             tmp = p.softcap > 0f ? new float[KEY_TILE * BLOCK_ROWS] : null;
-            kt = copyTiles ? new float[KEY_TILE * p.dk] : null;
-            vt = copyTiles ? new float[KEY_TILE * p.dv] : null;
         }
     }
 
-    /** A worker's block states, one per query block of a group: see {@link #blockGroup}. */
-    private static final class BlockGroup {
-        final Scratch[] blocks;
+    /**
+     * Where the micro-kernels read the current K and V tile: in place, or from a copy made row after row when
+     * {@link #copiesTiles} decided so for this problem.
+     */
+    private static final class KvTile {
+        private final float[] kCopy, vCopy;
+        float[] ka, va;
+        int kBase, kStride, vBase, vStride;
 
-        BlockGroup(AttentionProblem p, int size, boolean copyTiles) {
-            blocks = new Scratch[size];
-            for (int i = 0; i < size; i++) {
-                blocks[i] = new Scratch(p, copyTiles);
+        KvTile(AttentionProblem p, boolean copy) {
+            kCopy = copy ? new float[KEY_TILE * p.dk] : null;
+            vCopy = copy ? new float[KEY_TILE * p.dv] : null;
+        }
+
+        /** Points at keys {@code [j0, j0 + nk)} of (b, kvh), copying them first if this tile copies. */
+        void locate(AttentionProblem p, int b, int kvh, int j0, int nk) {
+            Tensor k = p.k, v = p.v;
+            ka = k.array();
+            kBase = k.index(b, kvh, j0, 0);
+            kStride = k.stride(Tensor.SEQ);
+            va = v.array();
+            vBase = v.index(b, kvh, j0, 0);
+            vStride = v.stride(Tensor.SEQ);
+            if (kCopy != null) {
+                copyRows(ka, kBase, kStride, p.dk, nk, kCopy);
+                copyRows(va, vBase, vStride, p.dv, nk, vCopy);
+                ka = kCopy;
+                kBase = 0;
+                kStride = p.dk;
+                va = vCopy;
+                vBase = 0;
+                vStride = p.dv;
             }
         }
     }
 
+    /** A worker's block states, one per member of a group (see {@link #blockGroup}), and its K/V tile. */
+    private static final class BlockGroup {
+        final Scratch[] blocks;
+        final KvTile tile;
+
+        BlockGroup(AttentionProblem p, int size, boolean copyTiles) {
+            blocks = new Scratch[size];
+            for (int i = 0; i < size; i++) {
+                blocks[i] = new Scratch(p);
+            }
+            tile = new KvTile(p, copyTiles);
+        }
+    }
+
+    /** How many query heads of one KV head, and how many adjacent query blocks of each, share every K/V tile. */
+    record Grouping(int heads, int blocks) {
+    }
+
     @Override
     public void forward(AttentionProblem p, ComputePool pool) {
-        forward(p, pool, blocksPerGroup(p, CacheSizes.detected(), pool.threads()));
+        Grouping g = grouping(p, CacheSizes.detected(), pool.threads());
+        forward(p, pool, g.heads(), g.blocks(), copiesTiles(p, CacheSizes.detected()));
     }
 
     /**
@@ -152,17 +188,49 @@ final class VectorFlashAttention implements AttentionKernel {
      * thread count and the caches.
      */
     static int blocksPerGroup(AttentionProblem p, CacheSizes cache, int threads) {
+        return grouping(p, cache, threads).blocks();
+    }
+
+    /**
+     * Heads and blocks per group. The budget is {@link #blocksPerGroup}'s: members whose state fits three
+     * quarters of L2, at most {@value #MAX_GROUP}, and only once one head's K and V fill a quarter of L3. Under
+     * GQA it goes first to query heads that share a KV head (the largest divisor of the GQA group that fits), so
+     * that cross-attention with a single query block per head still reads each K/V tile once for several heads;
+     * what remains of the budget goes to adjacent blocks. While there are fewer than two tasks per thread the
+     * blocks are halved, then the heads.
+     *
+     * <p>Measured with {@code bench attention}, Hq=32, Hkv=8, Sq=64, L=8192, D=128, one thread: see
+     * docs/PERFORMANCE.md (cross-attention).
+     */
+    static Grouping grouping(AttentionProblem p, CacheSizes cache, int threads) {
         long kvBytes = (long) p.sk * (p.dk + p.dv) * Float.BYTES;
         if (kvBytes < cache.l3() / 4) {
-            return 1;
+            return new Grouping(1, 1);
         }
         long stateBytes = (long) (p.dk + p.dv + KEY_TILE) * BLOCK_ROWS * Float.BYTES;
-        int group = (int) Math.max(1, Math.min(MAX_GROUP, cache.l2() * 3L / 4 / stateBytes));
+        int budget = (int) Math.max(1, Math.min(MAX_GROUP, cache.l2() * 3L / 4 / stateBytes));
+        int heads = largestDivisorAtMost(p.group, budget);
+        int group = Math.max(1, budget / heads);
         long blocks = (p.sq + BLOCK_ROWS - 1) / BLOCK_ROWS;
-        while (group > 1 && (long) p.batch * p.heads * ((blocks + group - 1) / group) < 2L * threads) {
-            group /= 2;
+        while ((group > 1 || heads > 1)
+                && (long) p.batch * (p.heads / heads) * ((blocks + group - 1) / group) < 2L * threads) {
+            if (group > 1) {
+                group /= 2;
+            } else {
+                heads = largestDivisorAtMost(p.group, heads - 1);
+            }
         }
-        return group;
+        return new Grouping(heads, group);
+    }
+
+    /** The largest divisor of {@code n} that is at most {@code limit} (at least 1). */
+    private static int largestDivisorAtMost(int n, int limit) {
+        for (int d = Math.min(n, limit); d > 1; d--) {
+            if (n % d == 0) {
+                return d;
+            }
+        }
+        return 1;
     }
 
     /**
@@ -193,77 +261,90 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /**
-     * The forward pass with query blocks in groups of {@code group} (at least 1). A group is adjacent query
-     * blocks of one (batch, head): when all of them start at the same key (always, unless a window or per-query
-     * limit moves it), every K/V tile is read once for the whole group, one block after the other while it is in
-     * cache, which divides the K/V traffic per flop by the group's size. Each block still visits exactly its own
-     * tiles, in the same order, with its own state, so results are the same bits for any group size (tested).
+     * The forward pass with query blocks in groups of {@code group} (at least 1), heads one by one.
      */
     static void forward(AttentionProblem p, ComputePool pool, int group) {
-        forward(p, pool, group, copiesTiles(p, CacheSizes.detected()));
+        forward(p, pool, 1, group, copiesTiles(p, CacheSizes.detected()));
     }
 
-    /** {@link #forward(AttentionProblem, ComputePool, int)}, with K/V tiles copied or not as told (for tests). */
-    static void forward(AttentionProblem p, ComputePool pool, int group, boolean copyTiles) {
+    /**
+     * The forward pass with groups of {@code heads} query heads of one KV head ({@code heads} divides the GQA
+     * group) × {@code group} adjacent query blocks of each, K/V tiles copied or not as told. When all members of
+     * a group start at the same key (always, unless a window or per-query limit moves it), every K/V tile is
+     * read once for the whole group, one member after the other while it is in cache, which divides the K/V
+     * traffic per flop by the group's size. Each member still visits exactly its own tiles, in the same order,
+     * with its own state, so results are the same bits for any grouping (tested).
+     */
+    static void forward(AttentionProblem p, ComputePool pool, int heads, int group, boolean copyTiles) {
+        if (heads < 1 || p.group % heads != 0) {
+            throw new IllegalArgumentException("heads per group must divide the GQA group " + p.group + ": " + heads);
+        }
         int blocks = (p.sq + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int per = Math.max(1, Math.min(group, blocks));
         int units = (blocks + per - 1) / per;
-        int tasks = p.batch * p.heads * units;
+        int headUnits = p.heads / heads; // groups of heads never straddle two KV heads: heads divides p.group
+        int tasks = p.batch * headUnits * units;
         // Later query blocks see more keys under a causal mask: hand them out first so no worker is left
         // with a long task at the end. The order never changes what any task computes.
-        pool.parallelFor(tasks, () -> new BlockGroup(p, per, copyTiles), (g, t) -> {
+        pool.parallelFor(tasks, () -> new BlockGroup(p, heads * per, copyTiles), (g, t) -> {
             int unit = units - 1 - t % units;
-            int bh = t / units, b = bh / p.heads, h = bh % p.heads;
+            int hu = t / units % headUnits, b = t / units / headUnits;
             int blk = unit * per;
             int count = Math.min(per, blocks - blk);
-            if (count == 1) {
-                block(p, g.blocks[0], b, h, blk * BLOCK_ROWS);
+            if (heads == 1 && count == 1) {
+                block(p, g.blocks[0], g.tile, b, hu, blk * BLOCK_ROWS);
             } else {
-                blockGroup(p, g.blocks, count, b, h, blk * BLOCK_ROWS);
+                blockGroup(p, g, heads, count, b, hu * heads, blk * BLOCK_ROWS);
             }
         });
     }
 
-    private static void block(AttentionProblem p, Scratch s, int b, int h, int i0) {
+    private static void block(AttentionProblem p, Scratch s, KvTile tile, int b, int h, int i0) {
         if (begin(p, s, b, h, i0)) {
             for (int j0 = s.first; j0 <= s.last; j0 += KEY_TILE) {
-                step(p, s, b, h, j0);
+                tile.locate(p, b, h / p.group, j0, Math.min(KEY_TILE, s.last + 1 - j0));
+                step(p, s, tile, b, j0);
             }
         }
         writeRows(p, s, b, h, s.i0, s.n);
     }
 
     /**
-     * {@code count} blocks from {@code i0}, sharing each K/V tile when every block that sees a key starts at the
-     * same key. A block that sees no key keeps {@code last = -1} from {@link #begin}, so it is never stepped.
+     * {@code count} blocks from {@code i0} of each of {@code heads} heads from {@code h0}, sharing each K/V tile
+     * when every member that sees a key starts at the same key. A member that sees no key keeps
+     * {@code last = -1} from {@link #begin}, so it is never stepped.
      */
-    private static void blockGroup(AttentionProblem p, Scratch[] s, int count, int b, int h, int i0) {
+    private static void blockGroup(AttentionProblem p, BlockGroup g, int heads, int count, int b, int h0, int i0) {
+        Scratch[] s = g.blocks;
+        int members = heads * count, kvh = h0 / p.group;
         int first = -1, end = -1;
         boolean shared = true;
-        for (int i = 0; i < count; i++) {
-            if (begin(p, s[i], b, h, i0 + i * BLOCK_ROWS)) {
-                shared &= first < 0 || s[i].first == first;
-                first = s[i].first;
-                end = Math.max(end, s[i].last);
+        for (int m = 0; m < members; m++) {
+            if (begin(p, s[m], b, h0 + m / count, i0 + m % count * BLOCK_ROWS)) {
+                shared &= first < 0 || s[m].first == first;
+                first = s[m].first;
+                end = Math.max(end, s[m].last);
             }
         }
         if (shared) {
             for (int j0 = first; first >= 0 && j0 <= end; j0 += KEY_TILE) {
-                for (int i = 0; i < count; i++) {
-                    if (j0 <= s[i].last) {
-                        step(p, s[i], b, h, j0);
+                g.tile.locate(p, b, kvh, j0, Math.min(KEY_TILE, end + 1 - j0));
+                for (int m = 0; m < members; m++) {
+                    if (j0 <= s[m].last) {
+                        step(p, s[m], g.tile, b, j0);
                     }
                 }
             }
         } else {
-            for (int i = 0; i < count; i++) {
-                for (int j0 = s[i].first; j0 <= s[i].last; j0 += KEY_TILE) {
-                    step(p, s[i], b, h, j0);
+            for (int m = 0; m < members; m++) {
+                for (int j0 = s[m].first; j0 <= s[m].last; j0 += KEY_TILE) {
+                    g.tile.locate(p, b, kvh, j0, Math.min(KEY_TILE, s[m].last + 1 - j0));
+                    step(p, s[m], g.tile, b, j0);
                 }
             }
         }
-        for (int i = 0; i < count; i++) {
-            writeRows(p, s[i], b, h, s[i].i0, s[i].n);
+        for (int m = 0; m < members; m++) {
+            writeRows(p, s[m], b, s[m].h, s[m].i0, s[m].n);
         }
     }
 
@@ -293,6 +374,7 @@ final class VectorFlashAttention implements AttentionKernel {
             fullFrom = Math.max(fullFrom, a);
             fullTo = Math.min(fullTo, z);
         }
+        s.h = h;
         s.i0 = i0;
         s.n = n;
         s.qv = (n + VL - 1) / VL;
@@ -315,29 +397,18 @@ final class VectorFlashAttention implements AttentionKernel {
         return true;
     }
 
-    /** One key tile from {@code j0} for the block {@code s} was set up for: scores, softmax step, P·V. */
-    private static void step(AttentionProblem p, Scratch s, int b, int h, int j0) {
-        int i0 = s.i0, n = s.n, kvh = h / p.group;
+    /**
+     * One key tile from {@code j0} for the block {@code s} was set up for: scores, softmax step, P·V, reading K
+     * and V where {@code kv} was located for this tile (it covers at least this block's keys of the tile).
+     */
+    private static void step(AttentionProblem p, Scratch s, KvTile kv, int b, int j0) {
+        int h = s.h, i0 = s.i0, n = s.n;
         int nk = Math.min(KEY_TILE, s.last + 1 - j0);
         TileClass tile = p.maskMod == null ? TileClass.FULL : p.maskMod.classify(b, h, i0, i0 + n, j0, j0 + nk);
         if (tile == TileClass.EMPTY) {
-            return; // nothing allowed: the online softmax state is unchanged, K and V are not read
+            return; // nothing allowed: the online softmax state is unchanged
         }
-        Tensor k = p.k, v = p.v;
-        float[] ka = k.array(), va = v.array();
-        int kBase = k.index(b, kvh, j0, 0), kStride = k.stride(Tensor.SEQ);
-        int vBase = v.index(b, kvh, j0, 0), vStride = v.stride(Tensor.SEQ);
-        if (s.kt != null) { // see copiesTiles
-            copyRows(ka, kBase, kStride, p.dk, nk, s.kt);
-            copyRows(va, vBase, vStride, p.dv, nk, s.vt);
-            ka = s.kt;
-            kBase = 0;
-            kStride = p.dk;
-            va = s.vt;
-            vBase = 0;
-            vStride = p.dv;
-        }
-        scores(s.qt, s.qv, ka, kBase, kStride, p.dk, nk, s.st, s.tileMax);
+        scores(s.qt, s.qv, kv.ka, kv.kBase, kv.kStride, p.dk, nk, s.st, s.tileMax);
         boolean full = j0 >= s.fullFrom && j0 + nk - 1 <= s.fullTo;
         float[] mt = maskTile(p, s, tile, b, h, i0, n, j0, nk);
         boolean maxTaken = false;
@@ -346,7 +417,7 @@ final class VectorFlashAttention implements AttentionKernel {
                     && full && mt == null;
         }
         softmaxStep(s, nk, j0, full, p.scale, p.softcap, mt, p.modifiesScores, maxTaken);
-        accumulate(s.st, s.qv, nk, va, vBase, vStride, p.dv, s.ot, s.alpha);
+        accumulate(s.st, s.qv, nk, kv.va, kv.vBase, kv.vStride, p.dv, s.ot, s.alpha);
     }
 
     /**

@@ -11,6 +11,8 @@ import dev.flashvec.simd.Simd;
 import dev.flashvec.tensor.Layout;
 import dev.flashvec.tensor.Tensor;
 import dev.flashvec.testing.Property;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,14 +41,24 @@ class BlockPairingTest {
                     Tensor single = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
                     float[] lseSingle = new float[c.batch() * c.heads() * c.sq()];
                     VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, single, lseSingle), POOL, 1);
-                    // 3 leaves a short last group when the block count is not a multiple; 8 is the largest in use
+                    // 3 leaves a short last group when the block count is not a multiple; 8 is the largest in use.
+                    // Under GQA the group's query heads also share tiles, alone or with blocks.
+                    List<int[]> groupings = new ArrayList<>();
                     for (int group : new int[] {2, 3, 4, VectorFlashAttention.MAX_GROUP}) {
+                        groupings.add(new int[] {1, group});
+                    }
+                    if (c.group() > 1) {
+                        groupings.add(new int[] {c.group(), 1});
+                        groupings.add(new int[] {c.group(), 3});
+                    }
+                    for (int[] g : groupings) {
                         Tensor grouped = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
                         float[] lseGrouped = new float[lseSingle.length];
                         VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, grouped, lseGrouped), POOL,
-                                group);
-                        assertArrayEquals(single.toArray(), grouped.toArray(), 0f, "outputs, groups of " + group);
-                        assertArrayEquals(lseSingle, lseGrouped, 0f, "LSE, groups of " + group);
+                                g[0], g[1], false);
+                        String what = g[0] + " head(s) × " + g[1] + " block(s)";
+                        assertArrayEquals(single.toArray(), grouped.toArray(), 0f, "outputs, groups of " + what);
+                        assertArrayEquals(lseSingle, lseGrouped, 0f, "LSE, groups of " + what);
                     }
                     SpecTolerance.assertClose(single, lseSingle, ReferenceAttention.compute(q, k, v, o));
                 });
@@ -72,6 +84,26 @@ class BlockPairingTest {
         assertEquals(1, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, state, 4 * kv), 1));
         // 4 heads × 3 groups of MAX_GROUP = 12 tasks: enough for 6 threads, halved once for 7 to 12
         assertEquals(max, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 6));
-        assertEquals(max / 2, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 7));
+        assertEquals(max / 2, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 7));    }
+
+    @Test
+    void underGqaTheBudgetGoesFirstToHeadsSharingAKvHeadThenToBlocks() {
+        assumeTrue(Simd.vectorAvailable(), "the fused vector kernel does not exist here");
+        int rows = VectorFlashAttention.BLOCK_ROWS;
+        // 2 KV heads × 6 query heads each (GQA group 6), one query block per head
+        Tensor q = Tensor.zeros(1, 12, rows, 16), k = Tensor.zeros(1, 2, 1000, 16), v = Tensor.zeros(1, 2, 1000, 48);
+        AttentionProblem p = AttentionProblem.forInputs(q, k, v, AttentionOptions.defaults());
+        int kv = 1000 * (16 + 48) * Float.BYTES;
+        int state = (16 + 48 + VectorFlashAttention.KEY_TILE) * rows * Float.BYTES;
+        CacheSizes room = new CacheSizes(32768, 100 * state, 4 * kv);
+        assertEquals(new VectorFlashAttention.Grouping(1, 1),
+                VectorFlashAttention.grouping(p, new CacheSizes(32768, 100 * state, 4 * kv + 4), 1), "small K/V");
+        // a budget of 8 members: 6 heads (the largest divisor of 6 within 8), 8 / 6 = 1 block each
+        assertEquals(new VectorFlashAttention.Grouping(6, 1), VectorFlashAttention.grouping(p, room, 1));
+        // a budget of 5 (three quarters of L2 hold 5 states): 3 heads
+        assertEquals(new VectorFlashAttention.Grouping(3, 1),
+                VectorFlashAttention.grouping(p, new CacheSizes(32768, 7 * state, 4 * kv), 1));
+        // 12 heads / 6 = 2 tasks: enough for 1 thread; 2 threads need 4 tasks, so 3 heads per group
+        assertEquals(new VectorFlashAttention.Grouping(3, 1), VectorFlashAttention.grouping(p, room, 2));
     }
 }

@@ -117,10 +117,10 @@ class NarrowBlockTest {
             AttentionOptions o = c.options();
             Tensor inPlace = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
             float[] lseInPlace = new float[c.batch() * c.heads() * c.sq()];
-            VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, inPlace, lseInPlace), POOL, 1, false);
+            VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, inPlace, lseInPlace), POOL, 1, 1, false);
             Tensor copied = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
             float[] lseCopied = new float[lseInPlace.length];
-            VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, copied, lseCopied), POOL, 1, true);
+            VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, copied, lseCopied), POOL, 1, 1, true);
             assertArrayEquals(inPlace.toArray(), copied.toArray(), 0f, "outputs");
             assertArrayEquals(lseInPlace, lseCopied, 0f, "LSE");
             SpecTolerance.assertClose(copied, lseCopied, ReferenceAttention.compute(q, k, v, o));
