@@ -247,18 +247,18 @@ final class VectorFlashAttention implements AttentionKernel {
 
     /**
      * Whether each K/V tile is copied into a worker's buffer before its blocks use it: only when every head has a
-     * single, narrow query block ({@code Sq ≤ NARROW_VECTORS·VL}: cross-attention with few queries) and the
-     * call's K and V do not fit in L2. Such a block reads each tile once, from L3 or memory, and its one-vector
-     * micro-kernels do too little work per byte to hide the misses of their strided reads (8 rows at a time,
-     * a few dims each); a copy row after row streams at the prefetchers' pace instead. Measured with
-     * {@code bench attention}, H=32, D=128, one thread: Sq=16, L=8192 65.9 → 51.9 ms and Sq=16, L=256
-     * 1.97 → 1.45 ms. Where K and V come from L1 or L2 the copy only adds work (10–15% slower at H=1, L=1024,
-     * and 9–13% at S=L=2048 and 8192, D=64, H=8), and with full 64-query blocks it measured −8% to +12%, within
-     * this machine's noise, so it is not used there.
+     * single query block ({@code Sq ≤ BLOCK_ROWS}: cross-attention with few queries) and the call's K and V do
+     * not fit in L2. Such a block reads each tile once, from L3 or memory, and its micro-kernels do too little
+     * work per byte to hide the misses of their strided reads (4 or 8 rows at a time, a few dims each); a copy
+     * row after row streams at the prefetchers' pace instead. Measured with {@code bench attention}, H=32,
+     * D=128: Sq=16 (one-vector blocks), L=8192, one thread 65.9 → 51.9 ms and L=256 1.97 → 1.45 ms; Sq=64, L=8192
+     * in four alternating rounds 103.8–107.2 → 101.7–102.7 ms on one thread and 53.0–54.0 → 51.6–51.9 on two;
+     * Sq=48 103.1–104.5 → 100.5–100.7. Where K and V come from L1 or L2 the copy only adds work (10–15% slower
+     * at H=1, L=1024, and 9–13% at S=L=2048 and 8192, D=64, H=8, where many blocks share each head's K/V).
      */
     static boolean copiesTiles(AttentionProblem p, CacheSizes cache) {
         long kvBytes = (long) p.batch * p.kvHeads * p.sk * (p.dk + p.dv) * Float.BYTES;
-        return p.sq <= NARROW_VECTORS * VL && kvBytes > cache.l2();
+        return p.sq <= BLOCK_ROWS && kvBytes > cache.l2();
     }
 
     /**

@@ -100,10 +100,10 @@ class NarrowBlockTest {
         });
     }
 
-    /** A case of few queries (at most NARROW_VECTORS vectors of them) with every option at random. */
+    /** A case of at most one block of queries (narrow or not) with every option at random. */
     private static AttentionCase fewQueries(Random r) {
         AttentionCase c = AttentionCase.any(r, 200, 100);
-        return new AttentionCase(c.batch(), c.kvHeads(), c.group(), Gen.size(r, VectorFlashAttention.NARROW_VECTORS * lanes()),
+        return new AttentionCase(c.batch(), c.kvHeads(), c.group(), Gen.size(r, rows()),
                 c.sk(), c.dk(), c.dv(), c.storage(), c.scale(), c.softcap(), c.causal(), c.windowLeft(),
                 c.windowRight(), c.maskKind(), c.maskBatch(), c.maskHeads(), c.kvLengths(), c.valueSeed());
     }
@@ -128,20 +128,20 @@ class NarrowBlockTest {
     }
 
     @Test
-    void tilesAreCopiedOnlyForOneNarrowBlockPerHeadWhoseKeysAndValuesExceedL2() {
+    void tilesAreCopiedOnlyForOneBlockPerHeadWhoseKeysAndValuesExceedL2() {
         assumeTrue(Simd.vectorAvailable(), "the fused vector kernel does not exist here");
-        int narrow = VectorFlashAttention.NARROW_VECTORS * lanes();
+        int oneBlock = rows();
         Tensor k = Tensor.zeros(1, 2, 1000, 16), v = Tensor.zeros(1, 2, 1000, 48);
         int kvBytes = 2 * 1000 * (16 + 48) * Float.BYTES;
         CacheSizes small = new CacheSizes(32768, kvBytes - 1, 64 << 20);
         CacheSizes large = new CacheSizes(32768, kvBytes, 64 << 20);
-        AttentionProblem few = AttentionProblem.forInputs(Tensor.zeros(1, 2, narrow, 16), k, v,
+        AttentionProblem few = AttentionProblem.forInputs(Tensor.zeros(1, 2, oneBlock, 16), k, v,
                 AttentionOptions.defaults());
-        AttentionProblem more = AttentionProblem.forInputs(Tensor.zeros(1, 2, narrow + 1, 16), k, v,
+        AttentionProblem more = AttentionProblem.forInputs(Tensor.zeros(1, 2, oneBlock + 1, 16), k, v,
                 AttentionOptions.defaults());
         assertTrue(VectorFlashAttention.copiesTiles(few, small), "K/V larger than L2");
         assertFalse(VectorFlashAttention.copiesTiles(few, large), "K/V fit in L2");
-        assertFalse(VectorFlashAttention.copiesTiles(more, small), "more than NARROW_VECTORS query vectors");
+        assertFalse(VectorFlashAttention.copiesTiles(more, small), "two query blocks per head");
     }
 
     private static void assertLanesEqual(float[] expected, float[] actual, int from, int count, String what) {
