@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The fused attention forward pass on the Vector API, with SIMD lanes running over <em>queries</em>.
  *
  * <p>Each task owns a block of {@code BLOCK_ROWS = 4·VL} consecutive queries of one (batch, head), or a group of
- * adjacent blocks when the keys are long (see {@link #forward(AttentionProblem, ComputePool, int)}). A block with
+ * adjacent blocks and GQA heads when the keys are long (see {@link #grouping}). A block with
  * at most {@link #NARROW_VECTORS} vectors of real queries runs {@link NarrowTiles}' one-vector micro-kernels and
  * skips its padding vectors in every pass. The block's
  * Q is packed once, transposed ({@code qt[d][r]}); the scale is applied to finished dot products, which
@@ -77,7 +77,7 @@ final class VectorFlashAttention implements AttentionKernel {
         return (int) Math.max(16, Math.min(256, keys));
     }
     private static final int NEG_INF_BITS = Float.floatToRawIntBits(NEG_INF);
-    /** The most query blocks that share each K/V tile (see blocksPerGroup). */
+    /** The most group members (query blocks or heads) that share each K/V tile (see grouping). */
     static final int MAX_GROUP = 8;
     /** Below this magnitude half an ulp of the softmax reference is at most 1/2 (see expStep). */
     private static final float EXP_BOUNDED_REF = 0x1p24f;
@@ -174,34 +174,26 @@ final class VectorFlashAttention implements AttentionKernel {
     }
 
     /**
-     * How many adjacent query blocks share each K/V tile. One, unless one head's K and V together take at least
-     * a quarter of L3, so that streaming them again for every 64-query block means reading them from the far end
-     * of L3 or from memory. Then as many blocks as have their state (queries, output accumulator, score tile) in
-     * three quarters of L2, the rest left for the shared K/V tiles, at most {@value #MAX_GROUP}; halved until
-     * every thread still gets at least two tasks (grouping must not idle a core).
+     * How many query heads of one KV head, and how many adjacent query blocks of each, share every K/V tile.
+     * None share (1 × 1) unless one head's K and V together take at least a quarter of L3, so that streaming
+     * them again for every 64-query block means reading them from the far end of L3 or from memory. Then the
+     * budget is as many members as have their state (queries, output accumulator, score tile) in three quarters
+     * of L2, the rest left for the shared K/V tiles, at most {@value #MAX_GROUP}. Under GQA it goes first to
+     * query heads that share a KV head (the largest divisor of the GQA group that fits), so that
+     * cross-attention with a single query block per head still reads each K/V tile once for several heads;
+     * what remains goes to adjacent blocks. While there are fewer than two tasks per thread the blocks are
+     * halved, then the heads (grouping must not idle a core). Grouping never changes results, so it may depend
+     * on the thread count and the caches.
      *
-     * <p>Measured with {@code bench attention}, H=8, one thread, alternating runs (GFLOP/s): D=128, S=8192 (8 MB
-     * of K/V per head) 77–80 for single blocks, 84–90 in pairs, 88–94 in fours, 94–100 in eights, and 94–100 in
-     * sixteens; D=64, S=16384: 89–90 in pairs, 90–95 in eights; two threads at D=128, S=8192: 179–182 in pairs,
-     * 191–192 in eights. At S ≤ 4096 groups gave nothing measurable (D=128, S=4096: 97–100 single, 94–98 in
-     * eights), so smaller problems keep single blocks. Grouping never changes results, so it may depend on the
-     * thread count and the caches.
-     */
-    static int blocksPerGroup(AttentionProblem p, CacheSizes cache, int threads) {
-        return grouping(p, cache, threads).blocks();
-    }
-
-    /**
-     * Heads and blocks per group. The budget is {@link #blocksPerGroup}'s: members whose state fits three
-     * quarters of L2, at most {@value #MAX_GROUP}, and only once one head's K and V fill a quarter of L3. Under
-     * GQA it goes first to query heads that share a KV head (the largest divisor of the GQA group that fits), so
-     * that cross-attention with a single query block per head still reads each K/V tile once for several heads;
-     * what remains of the budget goes to adjacent blocks. While there are fewer than two tasks per thread the
-     * blocks are halved, then the heads.
+     * <p>Blocks, measured with {@code bench attention}, H=8, one thread, alternating runs (GFLOP/s): D=128,
+     * S=8192 (8 MB of K/V per head) 77–80 for single blocks, 84–90 in pairs, 88–94 in fours, 94–100 in eights,
+     * and 94–100 in sixteens; D=64, S=16384: 89–90 in pairs, 90–95 in eights; two threads at D=128, S=8192:
+     * 179–182 in pairs, 191–192 in eights. At S ≤ 4096 groups gave nothing measurable (D=128, S=4096: 97–100
+     * single, 94–98 in eights), so smaller problems keep single blocks.
      *
-     * <p>Measured with {@code bench attention}, Hq=32, Hkv=8, L=8192, D=128, one thread, two alternating rounds
-     * (ms, heads one by one → four heads per group): Sq=16 57–58 → 35–39 (with copied tiles), Sq=64 108–110 →
-     * 91–93, Sq=256 (already four blocks per group) 362–372 → 350–356.
+     * <p>Heads, measured with {@code bench attention}, Hq=32, Hkv=8, L=8192, D=128, one thread, two alternating
+     * rounds (ms, heads one by one → four heads per group): Sq=16 57–58 → 35–39 (with copied tiles), Sq=64
+     * 108–110 → 91–93, Sq=256 (already four blocks per group) 362–372 → 350–356.
      */
     static Grouping grouping(AttentionProblem p, CacheSizes cache, int threads) {
         long kvBytes = (long) p.sk * (p.dk + p.dv) * Float.BYTES;
@@ -259,13 +251,6 @@ final class VectorFlashAttention implements AttentionKernel {
     static boolean copiesTiles(AttentionProblem p, CacheSizes cache) {
         long kvBytes = (long) p.batch * p.kvHeads * p.sk * (p.dk + p.dv) * Float.BYTES;
         return p.sq <= BLOCK_ROWS && kvBytes > cache.l2();
-    }
-
-    /**
-     * The forward pass with query blocks in groups of {@code group} (at least 1), heads one by one.
-     */
-    static void forward(AttentionProblem p, ComputePool pool, int group) {
-        forward(p, pool, 1, group, copiesTiles(p, CacheSizes.detected()));
     }
 
     /**

@@ -40,7 +40,8 @@ class BlockPairingTest {
                     AttentionOptions o = c.options();
                     Tensor single = Tensor.zeros(Layout.BHSD, c.batch(), c.heads(), c.sq(), c.dv());
                     float[] lseSingle = new float[c.batch() * c.heads() * c.sq()];
-                    VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, single, lseSingle), POOL, 1);
+                    VectorFlashAttention.forward(AttentionProblem.validate(q, k, v, o, single, lseSingle), POOL, 1, 1,
+                            false);
                     // 3 leaves a short last group when the block count is not a multiple; 8 is the largest in use.
                     // Under GQA the group's query heads also share tiles, alone or with blocks.
                     List<int[]> groupings = new ArrayList<>();
@@ -76,15 +77,16 @@ class BlockPairingTest {
         int kv = 1000 * (16 + 48) * Float.BYTES;
         int state = (16 + 48 + VectorFlashAttention.KEY_TILE) * rows * Float.BYTES;
         int bigL2 = 100 * state;
-        assertEquals(1, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv + 4), 1),
+        assertEquals(1, VectorFlashAttention.grouping(p, new CacheSizes(32768, bigL2, 4 * kv + 4), 1).blocks(),
                 "K/V under a quarter of L3");
-        assertEquals(max, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 1));
+        assertEquals(max, VectorFlashAttention.grouping(p, new CacheSizes(32768, bigL2, 4 * kv), 1).blocks());
         // three quarters of L2 hold the states of three blocks
-        assertEquals(3, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, 4 * state, 4 * kv), 1));
-        assertEquals(1, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, state, 4 * kv), 1));
+        assertEquals(3, VectorFlashAttention.grouping(p, new CacheSizes(32768, 4 * state, 4 * kv), 1).blocks());
+        assertEquals(1, VectorFlashAttention.grouping(p, new CacheSizes(32768, state, 4 * kv), 1).blocks());
         // 4 heads × 3 groups of MAX_GROUP = 12 tasks: enough for 6 threads, halved once for 7 to 12
-        assertEquals(max, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 6));
-        assertEquals(max / 2, VectorFlashAttention.blocksPerGroup(p, new CacheSizes(32768, bigL2, 4 * kv), 7));    }
+        assertEquals(max, VectorFlashAttention.grouping(p, new CacheSizes(32768, bigL2, 4 * kv), 6).blocks());
+        assertEquals(max / 2, VectorFlashAttention.grouping(p, new CacheSizes(32768, bigL2, 4 * kv), 7).blocks());
+    }
 
     @Test
     void underGqaTheBudgetGoesFirstToHeadsSharingAKvHeadThenToBlocks() {
